@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Entry point of the `gatehouse` CLI: one module per command registers itself on the program.
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { EXIT_USAGE, UsageError } from './errors.js';
+import { registerScan } from './scan.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('gatehouse')
+    .description('Zero-trust identity and policy for Kubernetes')
+    .version(version)
+    .showHelpAfterError()
+    .exitOverride();
+  registerScan(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`gatehouse: ${err.message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    process.stderr.write(`gatehouse: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = EXIT_USAGE;
+  }
+}
+
+await main(process.argv);

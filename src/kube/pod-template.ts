@@ -1,0 +1,88 @@
+// Finds the pod spec inside a Pod or any of the controllers that stamp pods out of a template.
+import type { KubeObject, ObjectMeta } from './object.js';
+
+export interface PodSpec {
+  containers?: Container[];
+  initContainers?: Container[];
+  ephemeralContainers?: Container[];
+  volumes?: Record<string, unknown>[];
+  securityContext?: Record<string, unknown>;
+  os?: { name?: string };
+  serviceAccountName?: string;
+  serviceAccount?: string;
+  automountServiceAccountToken?: boolean;
+  hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  [key: string]: unknown;
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  securityContext?: Record<string, unknown>;
+  resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+  env?: Record<string, unknown>[];
+  envFrom?: Record<string, unknown>[];
+  ports?: Record<string, unknown>[];
+  [key: string]: unknown;
+}
+
+export interface PodTemplate {
+  metadata: ObjectMeta;
+  spec: PodSpec;
+  /** JSON path of the pod spec within the object, e.g. `spec.template.spec`, for messages and SARIF. */
+  specPath: string;
+}
+
+/** Kinds whose objects carry a pod template, and where it sits. */
+const TEMPLATE_PATHS: Record<string, readonly string[]> = {
+  Deployment: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  PodTemplate: ['template'],
+};
+
+export const POD_TEMPLATE_KINDS: readonly string[] = ['Pod', ...Object.keys(TEMPLATE_PATHS)];
+
+export function hasPodTemplate(object: KubeObject): boolean {
+  return object.kind === 'Pod' || object.kind in TEMPLATE_PATHS;
+}
+
+/** The pod metadata and spec of a Pod or pod-template owner; undefined for other kinds or when absent. */
+export function podTemplateOf(object: KubeObject): PodTemplate | undefined {
+  if (object.kind === 'Pod') {
+    const spec = asRecord(object.spec);
+    return spec ? { metadata: object.metadata ?? {}, spec: spec as PodSpec, specPath: 'spec' } : undefined;
+  }
+  const path = TEMPLATE_PATHS[object.kind];
+  if (!path) return undefined;
+  let node: unknown = object;
+  for (const key of path) node = asRecord(node)?.[key];
+  const template = asRecord(node);
+  const spec = asRecord(template?.spec);
+  if (!template || !spec) return undefined;
+  return {
+    metadata: (asRecord(template.metadata) ?? {}) as ObjectMeta,
+    spec: spec as PodSpec,
+    specPath: [...path, 'spec'].join('.'),
+  };
+}
+
+/** Every container of a pod spec with the field it sits in, in the order PSA reports them. */
+export function allContainers(spec: PodSpec): { container: Container; field: 'containers' | 'initContainers' | 'ephemeralContainers' }[] {
+  const out: { container: Container; field: 'containers' | 'initContainers' | 'ephemeralContainers' }[] = [];
+  for (const field of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    const list = spec[field];
+    if (Array.isArray(list)) for (const container of list) if (asRecord(container)) out.push({ container, field });
+  }
+  return out;
+}
+
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

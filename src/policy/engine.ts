@@ -1,0 +1,113 @@
+// Runs a set of policies over one input and turns their outcomes into results: rule metadata, severity overrides,
+// exemptions, and fail-closed errors when a policy throws.
+import { refOf } from '../kube/object.js';
+import type { EvaluationInput, Policy, RuleInfo, RuleOutcome } from './policy.js';
+import type { PolicyResult, Severity } from './result.js';
+import {
+  EXEMPTIONS_POLICY,
+  EXEMPT_ANNOTATION,
+  JUSTIFICATION_ANNOTATION,
+  MISSING_JUSTIFICATION_RULE,
+  UNKNOWN_RULE_RULE,
+  exemptionCovers,
+  exemptionOf,
+} from './exemptions.js';
+
+/** Operator settings per rule. Keys are a rule ID or `policy/rule`. */
+export interface RuleSettings {
+  disabled?: ReadonlySet<string>;
+  severity?: ReadonlyMap<string, Severity>;
+}
+
+export const EXEMPTION_RULES: readonly RuleInfo[] = [
+  {
+    id: MISSING_JUSTIFICATION_RULE,
+    severity: 'medium',
+    description: `An object that claims an exemption with ${EXEMPT_ANNOTATION} must say why in ${JUSTIFICATION_ANNOTATION}.`,
+    remediation: `Add a ${JUSTIFICATION_ANNOTATION} annotation (e.g. a ticket ID and reason) or remove ${EXEMPT_ANNOTATION}.`,
+    category: 'Exemptions',
+  },
+  {
+    id: UNKNOWN_RULE_RULE,
+    severity: 'low',
+    description: `Every entry of ${EXEMPT_ANNOTATION} should name a rule or policy that exists, so typos do not hide behind it.`,
+    remediation: 'Correct the rule name; `gatehouse scan --format json` lists policy and rule names.',
+    category: 'Exemptions',
+  },
+];
+
+export class PolicyEngine {
+  private readonly ruleInfo = new Map<string, RuleInfo>();
+  private readonly knownNames = new Set<string>();
+
+  constructor(
+    readonly policies: readonly Policy[],
+    private readonly settings: RuleSettings = {},
+  ) {
+    for (const policy of policies) {
+      this.knownNames.add(policy.name);
+      for (const rule of policy.rules) {
+        this.ruleInfo.set(`${policy.name}/${rule.id}`, rule);
+        this.knownNames.add(rule.id);
+        this.knownNames.add(`${policy.name}/${rule.id}`);
+      }
+    }
+  }
+
+  /** Metadata of every rule, for formatters that describe rules (SARIF). */
+  rules(): { policy: string; rule: RuleInfo }[] {
+    const out = this.policies.flatMap((p) => p.rules.map((rule) => ({ policy: p.name, rule })));
+    return [...out, ...EXEMPTION_RULES.map((rule) => ({ policy: EXEMPTIONS_POLICY, rule }))];
+  }
+
+  async evaluate(input: EvaluationInput): Promise<PolicyResult[]> {
+    const resource = refOf(input.object);
+    const source = input.source;
+    const results: PolicyResult[] = [];
+    const exemption = exemptionOf(input.object);
+    const justified = exemption?.justification !== undefined;
+    if (exemption && !justified) {
+      results.push(this.exemptionFinding(MISSING_JUSTIFICATION_RULE,
+        `${EXEMPT_ANNOTATION} is set to "${exemption.entries.join(',')}" without a ${JUSTIFICATION_ANNOTATION} annotation; the exemption is ignored`,
+        input));
+    }
+    for (const entry of exemption?.entries ?? []) {
+      if (!this.knownNames.has(entry)) {
+        results.push(this.exemptionFinding(UNKNOWN_RULE_RULE, `${EXEMPT_ANNOTATION} names "${entry}", which is not a known policy or rule`, input));
+      }
+    }
+    for (const policy of this.policies) {
+      let outcomes: RuleOutcome[];
+      try {
+        outcomes = await policy.evaluate(input);
+      } catch (err) {
+        outcomes = [{ rule: policy.rules[0]?.id ?? policy.name, result: 'error', severity: 'high',
+          message: `policy ${policy.name} failed to evaluate: ${(err as Error).message}` }];
+      }
+      for (const outcome of outcomes) {
+        const key = `${policy.name}/${outcome.rule}`;
+        if (this.settings.disabled?.has(outcome.rule) || this.settings.disabled?.has(key)) continue;
+        const info = this.ruleInfo.get(key);
+        const severity = this.settings.severity?.get(key) ?? this.settings.severity?.get(outcome.rule) ?? outcome.severity ?? info?.severity ?? 'medium';
+        const result: PolicyResult = { policy: policy.name, rule: outcome.rule, result: outcome.result, severity, message: outcome.message, resource, source };
+        if (info?.category) result.category = info.category;
+        if (info?.remediation) result.remediation = info.remediation;
+        if (outcome.properties) result.properties = outcome.properties;
+        if (justified && (outcome.result === 'fail' || outcome.result === 'warn') && exemptionCovers(exemption!, policy.name, outcome.rule)) {
+          result.result = 'skip';
+          result.justification = exemption!.justification;
+          result.message = `exempted (${exemption!.justification}): ${outcome.message}`;
+        }
+        results.push(result);
+      }
+    }
+    return results;
+  }
+
+  private exemptionFinding(rule: string, message: string, input: EvaluationInput): PolicyResult {
+    const info = EXEMPTION_RULES.find((r) => r.id === rule)!;
+    const severity = this.settings.severity?.get(rule) ?? info.severity;
+    return { policy: EXEMPTIONS_POLICY, rule, result: 'fail', severity, message, resource: refOf(input.object), source: input.source,
+      category: info.category, remediation: info.remediation };
+  }
+}

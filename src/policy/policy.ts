@@ -1,0 +1,58 @@
+// What a policy is to the engine: named rules with metadata, and a function from an admission-shaped input to outcomes.
+// Pod Security Standards, the built-in rules, ValidatingAdmissionPolicy and Kyverno policies all implement this.
+import type { KubeObject, SourceLocation } from '../kube/object.js';
+import type { ResultStatus, Severity } from './result.js';
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+/** The authenticated user behind a request, as Kubernetes passes it to admission (`request.userInfo`). */
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
+}
+
+/**
+ * One object to judge, with the admission context around it. Offline scans set only `object` and `source`
+ * (operation CREATE); the admission webhook fills the rest from the AdmissionReview.
+ */
+export interface EvaluationInput {
+  object: KubeObject;
+  source?: SourceLocation;
+  operation: Operation;
+  oldObject?: KubeObject | null;
+  userInfo?: UserInfo;
+  namespaceObject?: KubeObject | null;
+  dryRun?: boolean;
+  /** Admission `request.subResource`, `request.resource` etc. for policies that match on them. */
+  request?: Record<string, unknown>;
+}
+
+export interface RuleInfo {
+  /** Stable identifier, used in results, exemptions, configuration and SARIF. */
+  id: string;
+  severity: Severity;
+  /** One line: why the rule exists. */
+  description: string;
+  remediation?: string;
+  category?: string;
+  helpUri?: string;
+}
+
+export interface RuleOutcome {
+  rule: string;
+  result: ResultStatus;
+  message: string;
+  /** Overrides the rule's default severity for this outcome. */
+  severity?: Severity;
+  properties?: Record<string, unknown>;
+}
+
+export interface Policy {
+  readonly name: string;
+  readonly title?: string;
+  readonly rules: readonly RuleInfo[];
+  /** Outcomes for the rules that apply to this object; none when the policy does not match it at all. */
+  evaluate(input: EvaluationInput): RuleOutcome[] | Promise<RuleOutcome[]>;
+}
