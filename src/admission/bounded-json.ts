@@ -1,0 +1,37 @@
+// JSON from the network, parsed only after a linear pre-scan has bounded its nesting: a body of a million `[` is
+// refused in microseconds instead of reaching the parser and every recursive walker after it.
+
+export class JsonInputError extends Error {
+  override name = 'JsonInputError';
+}
+
+/** Deepest nesting of `[` and `{` outside strings; stops counting once `limit` is exceeded. */
+export function jsonNesting(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* backslash */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/** Parses `text` as JSON, refusing nesting deeper than `maxDepth`; errors say what was wrong. */
+export function parseBoundedJson(text: string, maxDepth: number): unknown {
+  if (jsonNesting(text, maxDepth) > maxDepth) throw new JsonInputError(`JSON nesting is deeper than ${maxDepth} levels`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new JsonInputError(`not valid JSON: ${(err as Error).message}`);
+  }
+}
