@@ -1,5 +1,6 @@
 // AdmissionReview admission.k8s.io/v1, in and out. Requests are read strictly: anything the API server would not
 // send is refused with a reason (a 400 to the caller) before any policy sees it.
+import type { GroupVersionKind, GroupVersionResource } from '../kube/matching/resources.js';
 import { isKubeObject, type KubeObject } from '../kube/object.js';
 import type { Operation, UserInfo } from '../policy/policy.js';
 import { JsonInputError, parseBoundedJson } from './bounded-json.js';
@@ -8,18 +9,6 @@ export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 export const ADMISSION_KIND = 'AdmissionReview';
 
 const OPERATIONS: ReadonlySet<string> = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
-
-export interface GroupVersionKind {
-  group: string;
-  version: string;
-  kind: string;
-}
-
-export interface GroupVersionResource {
-  group: string;
-  version: string;
-  resource: string;
-}
 
 export interface AdmissionRequest {
   uid: string;

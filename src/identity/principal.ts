@@ -3,6 +3,7 @@
 //   const authn = createAuthenticator(config, { metrics, logger }) // starts fetching every issuer's keys at once
 //   const result = await authn.authenticate(bearerToken)           // never throws, never echoes the token
 //   result.ok ? result.principal : result.reason                   // reason: short, safe to return to the client
+//   await authn.whenLoaded()  // every issuer's first key load has been attempted (succeeded or failed)
 //   authn.ready()        // true once every issuer's keys are loaded; stays true while cached keys serve
 //   authn.readiness()    // per-issuer status for /readyz (keys loaded, last refresh, last error)
 //   await authn.close()  // stops scheduled key refreshes
@@ -43,6 +44,8 @@ export interface IssuerReadiness {
 
 export interface Authenticator {
   authenticate(token: string): Promise<AuthenticationResult>;
+  /** Resolves when every issuer's first key load has been attempted; never rejects. */
+  whenLoaded(): Promise<void>;
   ready(): boolean;
   readiness(): IssuerReadiness[];
   close(): Promise<void>;

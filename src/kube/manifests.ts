@@ -1,16 +1,19 @@
 // Reads Kubernetes manifests (YAML or JSON; multi-document; `kind: List` and `*List` kinds) into objects that know
-// where they came from. Everything here reads attacker-controllable text, so every dimension is bounded: file size,
-// alias count (billion-laughs), nesting depth and document count. A bad document becomes an error entry naming the
-// file and line; the other documents of the file are still returned.
-import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node as YamlNode } from 'yaml';
+// where they came from. Everything here reads attacker-controllable text, so every dimension is bounded: file size
+// (by the caller), nesting depth, aliases and what they expand to (billion-laughs), and documents per file. A bad
+// document becomes an error entry naming the file and line; the other documents of the file are still returned.
+import { EVENT_ID, constructFromEvents, getScalarValue, parseEvents, type Event } from 'js-yaml';
 import { isKubeObject, type KubeObject, type SourceLocation } from './object.js';
+import { KUBERNETES_YAML_SCHEMA } from './yaml-schema.js';
 
 export interface ManifestLimits {
   /** Largest file (or stdin) read, in bytes. */
   maxFileBytes: number;
-  /** YAML aliases resolved per document; an alias bomb needs thousands. */
+  /** YAML aliases per document; real manifests use a handful at most. */
   maxAliases: number;
-  /** Deepest nesting of maps and lists in a document. */
+  /** Nodes a document may expand to once aliases are followed. */
+  maxExpandedNodes: number;
+  /** Deepest nesting of maps and lists in a document, aliases followed. */
   maxDepth: number;
   /** Documents (after expanding Lists) per file. */
   maxDocuments: number;
@@ -19,6 +22,7 @@ export interface ManifestLimits {
 export const DEFAULT_LIMITS: ManifestLimits = {
   maxFileBytes: 64 * 1024 * 1024,
   maxAliases: 100,
+  maxExpandedNodes: 1_000_000,
   maxDepth: 64,
   maxDocuments: 200_000,
 };
@@ -27,85 +31,98 @@ export type ManifestEntry =
   | { type: 'object'; object: KubeObject; source: SourceLocation }
   | { type: 'error'; message: string; source: SourceLocation };
 
-const HELM_SOURCE = /^\s*Source:\s*(\S.*?)\s*$/m;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/gm;
+const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/m;
+
+interface Segment {
+  text: string;
+  offset: number;
+}
 
 /** Parses one file's text. `file` is only used to name sources in results and errors. */
 export function parseManifestText(text: string, file: string, limits: ManifestLimits = DEFAULT_LIMITS): ManifestEntry[] {
-  const lineCounter = new LineCounter();
+  const lineOf = lineIndex(text);
   const entries: ManifestEntry[] = [];
-  const flowDepth = maxFlowNesting(text, limits.maxDepth);
-  if (flowDepth > limits.maxDepth) {
-    return [{ type: 'error', message: `nesting deeper than ${limits.maxDepth} levels of [ ] or { }; the file is not parsed`, source: { file, line: 1 } }];
-  }
-  let documents: Document.Parsed[];
-  try {
-    documents = parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
-  } catch (err) {
-    return [{ type: 'error', message: `cannot parse: ${(err as Error).message}`, source: { file, line: 1 } }];
-  }
-  if (!Array.isArray(documents)) documents = [documents];
-  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
-
-  for (const doc of documents) {
-    const start = doc.contents?.range?.[0] ?? doc.range?.[0];
-    const template = helmTemplateOf(doc);
-    const source: SourceLocation = template ? { file, line: lineOf(start), template } : { file, line: lineOf(start) };
+  for (const segment of splitDocuments(text)) {
     if (entries.length >= limits.maxDocuments) {
-      entries.push({ type: 'error', message: `more than ${limits.maxDocuments} documents; the rest of the file is not read`, source });
+      entries.push({ type: 'error', message: `more than ${limits.maxDocuments} documents; the rest of the file is not read`, source: { file, line: lineOf(segment.offset) } });
       break;
     }
-    if (doc.errors.length > 0) {
-      const first = doc.errors[0]!;
-      const line = first.pos ? lineOf(first.pos[0]) : source.line;
-      const reason = first.message.includes('call stack') ? 'nesting too deep to parse' : firstLine(first.message);
-      entries.push({ type: 'error', message: `invalid YAML: ${reason}`, source: { ...source, line } });
-      continue;
-    }
-    if (doc.contents === null) continue; // an empty document (`---` alone, or only comments) is not an error
-    const depth = nodeDepth(doc.contents as YamlNode, limits.maxDepth);
-    if (depth > limits.maxDepth) {
-      entries.push({ type: 'error', message: `nesting deeper than ${limits.maxDepth} levels`, source });
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliases });
-    } catch (err) {
-      entries.push({ type: 'error', message: `cannot load document: ${firstLine((err as Error).message)}`, source });
-      continue;
-    }
-    if (value === null || value === undefined) continue;
-    addValue(value, doc.contents as YamlNode, source, entries, lineOf, limits);
+    parseSegment(segment, file, limits, lineOf, entries);
   }
   return entries;
 }
 
-function addValue(
-  value: unknown,
-  node: YamlNode,
-  source: SourceLocation,
-  entries: ManifestEntry[],
-  lineOf: (offset: number | undefined) => number,
-  limits: ManifestLimits,
-): void {
+/**
+ * Cuts the text at document markers (`---`, `...` at the start of a line). YAML forbids these lines inside any
+ * scalar, so the cut never splits a document, and a syntax error in one document cannot hide the others.
+ */
+function splitDocuments(text: string): Segment[] {
+  const segments: Segment[] = [];
+  let start = 0;
+  DOCUMENT_MARKER.lastIndex = 0;
+  for (let m = DOCUMENT_MARKER.exec(text); m !== null; m = DOCUMENT_MARKER.exec(text)) {
+    if (m.index > start) segments.push({ text: text.slice(start, m.index), offset: start });
+    if (m[0] === '...') {
+      const end = text.indexOf('\n', m.index);
+      start = end < 0 ? text.length : end + 1;
+    } else {
+      start = m.index;
+    }
+  }
+  if (start < text.length) segments.push({ text: text.slice(start), offset: start });
+  return segments;
+}
+
+function parseSegment(segment: Segment, file: string, limits: ManifestLimits, lineOf: (offset: number) => number, entries: ManifestEntry[]): void {
+  const at = (offset: number): SourceLocation => ({ file, line: lineOf(segment.offset + offset) });
+  let events: Event[];
+  let value: unknown;
+  try {
+    events = parseEvents(segment.text, { maxDepth: limits.maxDepth });
+    const root = events[1];
+    if (!root || root.type === EVENT_ID.POP) return; // an empty document (`---` alone, or only comments)
+    value = constructFromEvents(events, { source: segment.text, schema: KUBERNETES_YAML_SCHEMA, maxAliases: limits.maxAliases })[0];
+  } catch (err) {
+    entries.push({ type: 'error', message: `invalid YAML: ${yamlErrorReason(err, limits)}`, source: at(yamlErrorOffset(err, segment.text)) });
+    return;
+  }
+  const rootStart = nodeStart(events[1]!);
+  const template = HELM_SOURCE.exec(segment.text.slice(0, rootStart))?.[1];
+  const source: SourceLocation = template ? { ...at(rootStart), template } : at(rootStart);
+  if (value === null || value === undefined) return;
+  if (events.some((e) => e.type === EVENT_ID.ALIAS)) {
+    const problem = aliasExpansionProblem(value, limits);
+    if (problem) {
+      entries.push({ type: 'error', message: `invalid YAML: ${problem}`, source });
+      return;
+    }
+    value = unshare(value); // aliases share objects; a later change to one place (a patch) must not show in another
+  }
+  if (isKubeObject(value) && isListKind(value)) {
+    addList(value, listItemOffsets(events, segment.text).map((o) => at(o).line), source, entries, limits);
+  } else {
+    addObject(value, source, entries);
+  }
+}
+
+function addList(list: KubeObject, itemLines: number[], source: SourceLocation, entries: ManifestEntry[], limits: ManifestLimits): void {
+  const items = (list as Record<string, unknown>).items;
+  if (items === undefined || items === null) return;
+  if (!Array.isArray(items)) {
+    entries.push({ type: 'error', message: `${list.kind}.items is not a list`, source });
+    return;
+  }
+  items.forEach((item: unknown, index: number) => {
+    if (entries.length >= limits.maxDocuments) return;
+    addObject(item, { ...source, line: itemLines[index] ?? source.line }, entries);
+  });
+}
+
+function addObject(value: unknown, source: SourceLocation, entries: ManifestEntry[]): void {
   if (!isKubeObject(value)) {
     const what = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping without apiVersion and kind' : `a ${typeof value}`;
     entries.push({ type: 'error', message: `not a Kubernetes object: the document is ${what}`, source });
-    return;
-  }
-  if (isListKind(value)) {
-    const items = (value as Record<string, unknown>).items;
-    if (items !== undefined && items !== null && !Array.isArray(items)) {
-      entries.push({ type: 'error', message: `${value.kind}.items is not a list`, source });
-      return;
-    }
-    const itemNodes = isMap(node) ? node.get('items', true) : undefined;
-    (items ?? []).forEach((item: unknown, index: number) => {
-      const itemNode = isSeq(itemNodes) ? (itemNodes.items[index] as YamlNode | undefined) : undefined;
-      const itemSource = { ...source, line: lineOf(itemNode?.range?.[0]) };
-      if (entries.length >= limits.maxDocuments) return;
-      addValue(item, itemNode ?? node, itemSource, entries, lineOf, limits);
-    });
     return;
   }
   if (value.metadata === undefined || value.metadata === null) value.metadata = {};
@@ -116,64 +133,115 @@ function addValue(
   entries.push({ type: 'object', object: value, source });
 }
 
-/** `List`, `PodList`, `DeploymentList`… with an `items` field: the containers kubectl prints. */
+/** `List`, `PodList`, `DeploymentList`…: the containers `kubectl get -o yaml` prints. */
 function isListKind(object: KubeObject): boolean {
   return object.kind.endsWith('List') && ('items' in object || object.kind === 'List');
 }
 
-function helmTemplateOf(doc: Document.Parsed): string | undefined {
-  const comment = doc.commentBefore ?? (doc.contents as YamlNode | null)?.commentBefore;
-  const match = comment ? HELM_SOURCE.exec(comment) : null;
-  return match?.[1];
+function nodeStart(event: Event): number {
+  switch (event.type) {
+    case EVENT_ID.MAPPING:
+    case EVENT_ID.SEQUENCE:
+      return event.start;
+    case EVENT_ID.SCALAR:
+      return event.valueStart;
+    case EVENT_ID.ALIAS:
+      return event.anchorStart;
+    default:
+      return 0;
+  }
 }
 
-/** Depth of the node tree, computed without recursion and stopping as soon as `limit` is exceeded. */
-function nodeDepth(root: YamlNode, limit: number): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (depth > max) max = depth;
-    if (max > limit) return max;
-    if (isMap(node)) {
-      for (const pair of node.items) if (pair.value) stack.push([pair.value, depth + 1]);
-    } else if (isSeq(node)) {
-      for (const item of node.items) stack.push([item, depth + 1]);
+/** Index just past the node that starts at `i`. */
+function skipNode(events: Event[], i: number): number {
+  const type = events[i]!.type;
+  if (type !== EVENT_ID.MAPPING && type !== EVENT_ID.SEQUENCE) return i + 1;
+  let depth = 0;
+  do {
+    const t = events[i]!.type;
+    if (t === EVENT_ID.MAPPING || t === EVENT_ID.SEQUENCE) depth++;
+    else if (t === EVENT_ID.POP) depth--;
+    i++;
+  } while (depth > 0 && i < events.length);
+  return i;
+}
+
+/** Source offsets of the entries of the root mapping's `items` sequence. */
+function listItemOffsets(events: Event[], source: string): number[] {
+  if (events[1]?.type !== EVENT_ID.MAPPING) return [];
+  for (let i = 2; i < events.length && events[i]!.type !== EVENT_ID.POP; ) {
+    const key = events[i]!;
+    const valueIndex = skipNode(events, i);
+    if (key.type === EVENT_ID.SCALAR && getScalarValue(source, key) === 'items' && events[valueIndex]?.type === EVENT_ID.SEQUENCE) {
+      const offsets: number[] = [];
+      for (let j = valueIndex + 1; j < events.length && events[j]!.type !== EVENT_ID.POP; j = skipNode(events, j)) offsets.push(nodeStart(events[j]!));
+      return offsets;
     }
+    i = skipNode(events, valueIndex);
   }
-  return max;
+  return [];
 }
 
 /**
- * Deepest nesting of flow collections, found by a single pass over the text before the (recursive) parser sees it,
- * so a file of a million `[` is refused in milliseconds. Quoted strings and comments are skipped; the count may
- * over-estimate inside block scalars, which is harmless at the limits used.
+ * Aliases share nodes, so a few of them can describe billions of nodes. Counts what the document expands to, and
+ * how deep, visiting each shared node once.
  */
-function maxFlowNesting(text: string, limit: number): number {
-  let depth = 0;
-  let max = 0;
-  let quote = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (quote !== 0) {
-      if (c === 92 /* backslash */ && quote === 34) i++;
-      else if (c === quote) quote = 0;
-      continue;
+function aliasExpansionProblem(root: unknown, limits: ManifestLimits): string | undefined {
+  const memo = new Map<object, { size: number; depth: number }>();
+  const measure = (node: unknown): { size: number; depth: number } => {
+    if (typeof node !== 'object' || node === null) return { size: 1, depth: 0 };
+    const known = memo.get(node);
+    if (known) return known;
+    let size = 1;
+    let depth = 0;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      const m = measure(child);
+      size += m.size;
+      depth = Math.max(depth, m.depth + 1);
+      if (size > limits.maxExpandedNodes || depth > limits.maxDepth) break;
     }
-    if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > max && (max = depth) > limit) return max;
-    } else if (c === 93 /* ] */ || c === 125 /* } */) {
-      if (depth > 0) depth--;
-    } else if (c === 34 /* " */ || (c === 39 /* ' */ && depth > 0)) {
-      quote = c;
-    } else if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 10)) {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    }
-  }
-  return max;
+    const result = { size, depth };
+    memo.set(node, result);
+    return result;
+  };
+  const { size, depth } = measure(root);
+  if (size > limits.maxExpandedNodes) return `aliases expand the document to more than ${limits.maxExpandedNodes} nodes`;
+  if (depth > limits.maxDepth) return `aliases nest the document deeper than ${limits.maxDepth} levels`;
+  return undefined;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n', 1)[0]!.trim();
+/** A deep copy in which every alias became its own copy (structuredClone would keep the sharing). */
+function unshare(node: unknown): unknown {
+  if (typeof node !== 'object' || node === null) return node;
+  if (Array.isArray(node)) return node.map(unshare);
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(node)) Object.defineProperty(out, key, { value: unshare(child), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function yamlErrorReason(err: unknown, limits: ManifestLimits): string {
+  const e = err as { reason?: string; message?: string };
+  const reason = (e.reason ?? e.message ?? String(err)).split('\n', 1)[0]!.trim();
+  return err instanceof RangeError || reason.includes('maxDepth') ? `nesting deeper than ${limits.maxDepth} levels` : reason;
+}
+
+function yamlErrorOffset(err: unknown, text: string): number {
+  const mark = (err as { mark?: { position?: number } }).mark;
+  return typeof mark?.position === 'number' ? Math.min(mark.position, text.length) : 0;
+}
+
+/** Maps a character offset to its 1-based line, by binary search over the newline positions. */
+function lineIndex(text: string): (offset: number) => number {
+  const starts: number[] = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }

@@ -19,7 +19,7 @@ import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import type { Logger } from './logger.js';
 import type { OperationsHandler } from './operations.js';
-import { kubeStatus } from './status.js';
+import { endSocketWithStatus } from './status.js';
 import { readCertificatePair, watchCertificatePair, type CertificateFiles } from './tls-reloader.js';
 
 export interface HttpsServerOptions {
@@ -57,19 +57,9 @@ export interface RunningServer {
 const DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
 
 function rejectMalformed(err: NodeJS.ErrnoException, socket: Duplex, logger: Logger): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const code = tooLarge ? 431 : 400;
-  const status = kubeStatus(code, 'BadRequest', tooLarge ? 'request headers too large' : `malformed HTTP request: ${err.code ?? 'parse error'}`);
-  const body = JSON.stringify(status);
   logger.info({ code: err.code }, 'malformed request refused');
-  socket.end(
-    `HTTP/1.1 ${code} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  if (err.code === 'HPE_HEADER_OVERFLOW') endSocketWithStatus(socket, 431, 'BadRequest', 'request headers too large');
+  else endSocketWithStatus(socket, 400, 'BadRequest', `malformed HTTP request: ${err.code ?? 'parse error'}`);
 }
 
 export async function startHttpsServer(options: HttpsServerOptions): Promise<RunningServer> {
@@ -103,8 +93,7 @@ export async function startHttpsServer(options: HttpsServerOptions): Promise<Run
       options.onUpgrade(req, socket, head);
       return;
     }
-    const body = JSON.stringify(kubeStatus(400, 'BadRequest', 'upgrade requests are not supported here'));
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    endSocketWithStatus(socket, 400, 'BadRequest', 'upgrade requests are not supported here');
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,8 @@
 // `Error from server (<reason>): <message>` instead of a raw HTTP error.
 //
 // Usage: writeStatus(res, 403, 'Forbidden', 'impersonation headers from clients are not accepted');
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /** The StatusReason values Gatehouse uses, with the HTTP code the API server pairs them with. */
 export type StatusReason =
@@ -46,4 +47,19 @@ export function writeStatus(res: ServerResponse, code: number, reason: StatusRea
     'x-content-type-options': 'nosniff',
   });
   res.end(body);
+}
+
+/**
+ * Answers on a raw socket (an upgrade request or a request the HTTP parser refused) with a Status and closes it.
+ */
+export function endSocketWithStatus(socket: Duplex, code: number, reason: StatusReason, message: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(kubeStatus(code, reason, message));
+  socket.end(
+    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -70,3 +70,25 @@ export function namespaceLabelsOf(attrs: AdmissionAttributes): Record<string, st
   const labels = labelsOf(attrs.namespaceObject);
   return attrs.namespace === '' ? labels : { 'kubernetes.io/metadata.name': attrs.namespace, ...labels };
 }
+
+/** The `request` an admission webhook or policy sees (admission.k8s.io/v1 AdmissionRequest), without a uid offline. */
+export function admissionRequestOf(attrs: AdmissionAttributes): Record<string, unknown> {
+  const { group, version, kind, resource } = attrs.resource;
+  const userInfo: Record<string, unknown> = { username: attrs.userInfo.username, groups: attrs.userInfo.groups ?? [] };
+  if (attrs.userInfo.uid !== undefined) userInfo.uid = attrs.userInfo.uid;
+  if (attrs.userInfo.extra !== undefined) userInfo.extra = attrs.userInfo.extra;
+  return {
+    kind: { group, version, kind },
+    resource: { group, version, resource },
+    subResource: attrs.subResource,
+    requestKind: { group, version, kind },
+    requestResource: { group, version, resource },
+    name: attrs.name,
+    namespace: attrs.namespace,
+    operation: attrs.operation,
+    userInfo,
+    object: attrs.object,
+    oldObject: attrs.oldObject,
+    dryRun: attrs.dryRun,
+  };
+}

@@ -1,0 +1,182 @@
+// The Gatehouse CEL environment: declarations + libraries → compiled programs with a cost budget.
+// The contract is documented in index.ts.
+import { Environment, EvaluationError, ParseError, TypeError as CelTypeError } from '@marcbachmann/cel-js';
+import { CostMeter, DEFAULT_COST_LIMIT, METER_KEY } from './cost.js';
+import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } from './errors.js';
+import { CostExceeded, instrumentCost, renameCalls } from './instrument.js';
+import { applyLibrary, type CelLibrary } from './library.js';
+import { kubernetesLibraries } from './library/kubernetes.js';
+import { fromCelValue, toCelValue } from './values.js';
+
+/** A CEL type as the evaluator spells it: int, uint, double, bool, string, bytes, list<T>, map<K, V>, dyn, … */
+export type CelTypeName = string;
+
+/** Compile-time bounds on an expression. */
+export interface CelCompileLimits {
+  /** Characters in the expression. */
+  maxLength: number;
+  /** Nesting of calls, selections, indexes and literals. */
+  maxDepth: number;
+  /** AST nodes, including macro expansions. */
+  maxNodes: number;
+}
+
+export const DEFAULT_COMPILE_LIMITS: CelCompileLimits = { maxLength: 100_000, maxDepth: 64, maxNodes: 20_000 };
+
+export interface CelEnvironmentOptions {
+  /** Variables an expression may reference, with their CEL types. Values are converted by toCelValue. */
+  variables?: Record<string, CelTypeName>;
+  /** Extra libraries (functions, types, constants) on top of the Kubernetes libraries. */
+  libraries?: readonly CelLibrary[];
+  /** Default runtime cost budget of each evaluation (DEFAULT_COST_LIMIT unless set). */
+  costLimit?: number;
+  limits?: Partial<CelCompileLimits>;
+}
+
+export interface CelEvaluateOptions {
+  /** Budget for this evaluation; overrides the environment's costLimit. */
+  costLimit?: number;
+  /** Share a meter between evaluations (lazily evaluated variables charge the expression that uses them). */
+  meter?: CostMeter;
+  /** Leave the result as a CEL value (BigInt ints, Optional, Map…) instead of converting it with fromCelValue. */
+  raw?: boolean;
+}
+
+export interface CelProgram {
+  readonly expression: string;
+  /** The checked result type, e.g. 'bool', 'string', 'list<string>', 'dyn'. */
+  readonly resultType: string;
+  /**
+   * Evaluates against an activation of JSON-like values (converted by toCelValue, cached per object).
+   * Returns a JSON-like value (fromCelValue) — or a Promise of one when a library function is async.
+   * Throws CelEvaluationError (CelCostLimitError when over budget).
+   */
+  evaluate(activation?: Record<string, unknown>, options?: CelEvaluateOptions): unknown;
+}
+
+let kubernetesBase: Environment | undefined;
+
+function baseEnvironment(): Environment {
+  if (!kubernetesBase) {
+    const env = new Environment({
+      unlistedVariablesAreDyn: false,
+      homogeneousAggregateLiterals: false,
+      enableOptionalTypes: true,
+      limits: { maxDepth: DEFAULT_COMPILE_LIMITS.maxDepth, maxAstNodes: DEFAULT_COMPILE_LIMITS.maxNodes },
+    });
+    for (const library of kubernetesLibraries()) applyLibrary(env, library);
+    kubernetesBase = env;
+  }
+  return kubernetesBase;
+}
+
+export class CelEnvironment {
+  readonly #env: Environment;
+  readonly #renames: Map<string, string>;
+  readonly #costLimit: number;
+  readonly #limits: CelCompileLimits;
+
+  constructor(options: CelEnvironmentOptions = {}) {
+    this.#limits = { ...DEFAULT_COMPILE_LIMITS, ...options.limits };
+    this.#env = baseEnvironment().clone({
+      limits: { maxDepth: this.#limits.maxDepth, maxAstNodes: this.#limits.maxNodes },
+    });
+    this.#renames = new Map();
+    for (const library of kubernetesLibraries()) for (const [from, to] of library.renames ?? []) this.#renames.set(from, to);
+    for (const library of options.libraries ?? []) {
+      applyLibrary(this.#env, library);
+      for (const [from, to] of library.renames ?? []) this.#renames.set(from, to);
+    }
+    for (const [name, type] of Object.entries(options.variables ?? {})) this.#env.registerVariable(name, type);
+    this.#costLimit = options.costLimit ?? DEFAULT_COST_LIMIT;
+  }
+
+  compile(expression: string): CelProgram {
+    if (typeof expression !== 'string') throw new CelCompileError('expression must be a string', '');
+    if (expression.length > this.#limits.maxLength) {
+      throw new CelCompileError(`expression is ${expression.length} characters long; the limit is ${this.#limits.maxLength}`, expression);
+    }
+    let parsed: ReturnType<Environment['parse']>;
+    try {
+      parsed = this.#env.parse(expression);
+    } catch (error) {
+      throw compileError(error, expression);
+    }
+    renameCalls(parsed.ast, this.#renames);
+    const checked = parsed.check();
+    if (!checked.valid) throw compileError(checked.error, expression);
+    instrumentCost(parsed.ast);
+    return new Program(expression, checked.type ?? 'dyn', parsed, this.#costLimit, this.#renames);
+  }
+}
+
+/** Compiles one expression in a fresh environment; prefer one CelEnvironment per policy for many expressions. */
+export function compileExpression(expression: string, options: CelEnvironmentOptions = {}): CelProgram {
+  return new CelEnvironment(options).compile(expression);
+}
+
+class Program implements CelProgram {
+  constructor(
+    readonly expression: string,
+    readonly resultType: string,
+    private readonly parsed: (context?: Record<string, unknown>) => unknown,
+    private readonly costLimit: number,
+    private readonly renames: ReadonlyMap<string, string>,
+  ) {}
+
+  evaluate(activation: Record<string, unknown> = {}, options: CelEvaluateOptions = {}): unknown {
+    const meter = options.meter ?? new CostMeter(options.costLimit ?? this.costLimit);
+    const context: Record<string, unknown> = { [METER_KEY]: meter };
+    for (const name of Object.keys(activation)) context[name] = toCelValue(activation[name]);
+    let result: unknown;
+    try {
+      result = this.parsed(context);
+    } catch (error) {
+      throw this.evaluationError(error, meter);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => this.finish(value, meter, options),
+        (error) => {
+          throw this.evaluationError(error, meter);
+        },
+      );
+    }
+    return this.finish(result, meter, options);
+  }
+
+  private finish(result: unknown, meter: CostMeter, options: CelEvaluateOptions): unknown {
+    // An over-budget error can be absorbed by `||`, `&&` or a quantifier; the budget still failed.
+    if (meter.cost > meter.limit) throw new CelCostLimitError(meter.limit, this.expression);
+    return options.raw ? result : fromCelValue(result);
+  }
+
+  private evaluationError(error: unknown, meter: CostMeter): Error {
+    if (error instanceof CelEvaluationError) return error;
+    if (error instanceof CostExceeded) return new CelCostLimitError(error.limit, this.expression, positionOf(this.expression, error.offset));
+    if (meter.cost > meter.limit) return new CelCostLimitError(meter.limit, this.expression);
+    if (error instanceof EvaluationError) {
+      return new CelEvaluationError(restoreNames(error.summary, this.renames), this.expression, positionOfError(error, this.expression));
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new CelEvaluationError(message, this.expression);
+  }
+}
+
+function compileError(error: unknown, expression: string): CelCompileError {
+  if (error instanceof ParseError || error instanceof CelTypeError || error instanceof EvaluationError) {
+    return new CelCompileError(error.summary, expression, positionOfError(error, expression));
+  }
+  return new CelCompileError(error instanceof Error ? error.message : String(error), expression);
+}
+
+function positionOfError(error: { range?: { start: number } }, expression: string) {
+  return error.range ? positionOf(expression, error.range.start) : undefined;
+}
+
+/** Error messages name the function the expression wrote, not its renamed implementation. */
+function restoreNames(message: string, renames: ReadonlyMap<string, string>): string {
+  let out = message;
+  for (const [from, to] of renames) out = out.split(to).join(from);
+  return out;
+}

@@ -1,0 +1,113 @@
+// Instruments a checked cel-js AST for cost accounting (see cost.ts) and applies function renames that route
+// built-ins whose semantics Kubernetes defines differently (e.g. `matches` with RE2) to Gatehouse's versions.
+// This relies on the evaluator's AST shape: nodes carry `op`, `args` and `meta` (alternate/macro expansions) and
+// evaluate through an overridable `evaluate(ev, ast, ctx)` method.
+import { CostMeter, METER_KEY, sizeCost } from './cost.js';
+
+interface AstNode {
+  op: string;
+  args: unknown;
+  pos: number;
+  readonly meta: { evaluate: EvaluateFn; alternate?: AstNode; macro?: { evaluate: EvaluateFn } & Record<string, unknown> };
+  evaluate: EvaluateFn;
+}
+type EvaluateFn = (ev: unknown, ast: unknown, ctx: EvalContext) => unknown;
+interface EvalContext {
+  getValue(key: string): unknown;
+}
+
+/** Raised by an instrumented node; the environment turns it into a CelCostLimitError with the position. */
+export class CostExceeded extends Error {
+  constructor(
+    readonly limit: number,
+    readonly offset: number,
+  ) {
+    super(`evaluation cost exceeds the budget of ${limit}`);
+  }
+}
+
+const CALL_OPS = new Set(['call', 'rcall', '==', '!=', 'in', '+', '-', '*', '/', '%', '<', '<=', '>', '>=']);
+
+/** Renames calls before type-checking: `renames[name]` replaces a function or method name. */
+export function renameCalls(root: unknown, renames: ReadonlyMap<string, string>): void {
+  if (renames.size === 0) return;
+  walk(root, (node) => {
+    if (node.op !== 'call' && node.op !== 'rcall') return;
+    const args = node.args as [string, ...unknown[]];
+    const replacement = renames.get(args[0]);
+    if (replacement !== undefined) args[0] = replacement;
+  });
+}
+
+/** Wraps every node's evaluation with cost accounting; call after type-checking (which fixes each node's evaluator). */
+export function instrumentCost(root: unknown): void {
+  const argumentNodes = new Set<AstNode>();
+  walk(root, (node) => {
+    if (!CALL_OPS.has(node.op)) return;
+    for (const child of childrenOf(node)) argumentNodes.add(child);
+  });
+  walk(root, (node) => {
+    const inner = innerEvaluate(node);
+    const chargeSize = argumentNodes.has(node);
+    node.evaluate = function meteredEvaluate(ev, ast, ctx) {
+      const meter = ctx.getValue(METER_KEY) as CostMeter;
+      if (++meter.cost > meter.limit) throw new CostExceeded(meter.limit, node.pos);
+      const result = inner(ev, ast, ctx);
+      if (chargeSize && typeof result !== 'boolean') {
+        meter.cost += sizeCost(result);
+        if (meter.cost > meter.limit) throw new CostExceeded(meter.limit, node.pos);
+      }
+      return result;
+    };
+  });
+}
+
+function innerEvaluate(node: AstNode): EvaluateFn {
+  const meta = node.meta;
+  if (meta.alternate) {
+    const alternate = meta.alternate;
+    return (ev, _ast, ctx) => alternate.evaluate(ev, alternate, ctx);
+  }
+  if (meta.macro) {
+    const macro = meta.macro;
+    return (ev, _ast, ctx) => macro.evaluate(ev, macro, ctx);
+  }
+  return meta.evaluate;
+}
+
+/** Direct operand nodes of a call or operator node (receiver and arguments). */
+function childrenOf(node: AstNode): AstNode[] {
+  const args = node.args as unknown[];
+  if (node.op === 'call') return args[1] as AstNode[];
+  if (node.op === 'rcall') return [args[1] as AstNode, ...(args[2] as AstNode[])];
+  return args as AstNode[];
+}
+
+function isAstNode(value: unknown): value is AstNode {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AstNode).op === 'string' &&
+    'args' in value &&
+    typeof (value as AstNode).pos === 'number' &&
+    typeof (value as { clone?: unknown }).clone === 'function'
+  );
+}
+
+function walk(root: unknown, visit: (node: AstNode) => void): void {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (isAstNode(value)) {
+      visit(value);
+      stack.push(value.args, value.meta.alternate, value.meta.macro);
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (Object.getPrototypeOf(value) === Object.prototype) {
+      for (const item of Object.values(value)) stack.push(item);
+    }
+  }
+}

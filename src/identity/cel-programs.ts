@@ -1,0 +1,59 @@
+// CEL for AuthenticationConfiguration, with the API server's variables: `claims` (the token's claims) in claim
+// mappings and claimValidationRules, `user` (username, uid, groups, extra) in userValidationRules. Compiled once
+// at load with Gatehouse's CEL environment (Kubernetes libraries, cost budget per evaluation).
+import { CelCompileError, CelEnvironment, type CelProgram } from '../cel/index.js';
+
+export interface CompiledClaimsProgram {
+  readonly source: string;
+  evaluate(claims: Readonly<Record<string, unknown>>): unknown;
+}
+
+export interface CompiledUserProgram {
+  readonly source: string;
+  evaluate(user: { username: string; uid: string; groups: string[]; extra: Record<string, string[]> }): unknown;
+}
+
+export type Compiled<P> = { program: P } | { error: string };
+
+let claimsEnvironment: CelEnvironment | undefined;
+let userEnvironment: CelEnvironment | undefined;
+
+function wrap(program: CelProgram, variable: string) {
+  return {
+    source: program.expression,
+    evaluate(value: unknown): unknown {
+      const result = program.evaluate({ [variable]: value });
+      // The authentication libraries are synchronous; a pending value here would be a programming error.
+      if (result instanceof Promise) throw new Error('expression did not evaluate synchronously');
+      return result;
+    },
+  };
+}
+
+function compile<P>(environment: CelEnvironment, expression: string, variable: string): Compiled<P> {
+  try {
+    return { program: wrap(environment.compile(expression), variable) as P };
+  } catch (err) {
+    if (err instanceof CelCompileError) return { error: err.message };
+    throw err;
+  }
+}
+
+export function compileClaimsProgram(expression: string): Compiled<CompiledClaimsProgram> {
+  claimsEnvironment ??= new CelEnvironment({ variables: { claims: 'map<string, dyn>' } });
+  return compile(claimsEnvironment, expression, 'claims');
+}
+
+export function compileUserProgram(expression: string): Compiled<CompiledUserProgram> {
+  userEnvironment ??= new CelEnvironment({ variables: { user: 'map<string, dyn>' } });
+  return compile(userEnvironment, expression, 'user');
+}
+
+/**
+ * Whether an expression reads `claims.<name>` (also `claims.?name`, `claims["name"]`, `claims[?"name"]`). The API
+ * server walks the AST for this; the source text answers the same for every spelling above.
+ */
+export function usesClaim(program: { readonly source: string }, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\bclaims\\s*(\\.\\??\\s*${escaped}(?![A-Za-z0-9_])|\\[\\??\\s*(["'])${escaped}\\2\\s*\\])`).test(program.source);
+}

@@ -1,0 +1,45 @@
+// Verified tokens, so a client replaying its token on every request costs one hash, not one signature check.
+// Keyed by the SHA-256 of the whole token (never the token itself, never a part of it); bounded by count with
+// least-recently-used eviction; an entry is dropped once its token's `exp` has passed.
+import { createHash } from 'node:crypto';
+import type { Principal } from './principal.js';
+
+export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
+
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64');
+}
+
+export class VerifiedTokenCache {
+  // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used entry first.
+  private readonly entries = new Map<string, Principal>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly now: () => number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(digest: string): Principal | undefined {
+    const principal = this.entries.get(digest);
+    if (!principal) return undefined;
+    this.entries.delete(digest);
+    if (principal.expiresAt.getTime() <= this.now()) return undefined;
+    this.entries.set(digest, principal);
+    return principal;
+  }
+
+  set(digest: string, principal: Principal): void {
+    if (this.maxEntries <= 0 || principal.expiresAt.getTime() <= this.now()) return;
+    this.entries.delete(digest);
+    this.entries.set(digest, principal);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,48 @@
+// The image of every container, parsed once per distinct string: manifests repeat the same few images thousands
+// of times, and three rules look at each.
+import { tryParseImageReference, type ImageReference } from '../../kube/image-reference.js';
+import { containersAt, type ContainerAt } from './containers.js';
+import type { Finding } from './findings.js';
+import type { PodTemplate } from '../../kube/pod-template.js';
+
+export interface ContainerImage extends ContainerAt {
+  image: string;
+  reference: ImageReference;
+}
+
+type Parsed = { reference: ImageReference } | { error: string };
+
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, Parsed>();
+
+function parse(image: string): Parsed {
+  let parsed = cache.get(image);
+  if (parsed === undefined) {
+    const result = tryParseImageReference(image);
+    parsed = result.ok ? { reference: result.reference } : { error: result.error.reason };
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(image, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * Every container's parsed image. Containers whose image is missing or not a valid reference become findings:
+ * no rule about images can pass what cannot be pulled or judged.
+ */
+export function containerImages(pod: PodTemplate): { images: ContainerImage[]; invalid: Finding[] } {
+  const images: ContainerImage[] = [];
+  const invalid: Finding[] = [];
+  for (const at of containersAt(pod)) {
+    const image = at.container.image;
+    const path = `${at.path}.image`;
+    if (typeof image !== 'string' || image === '') {
+      invalid.push({ message: `${at.label} has no image`, path });
+      continue;
+    }
+    const parsed = parse(image);
+    if ('error' in parsed) invalid.push({ message: `${at.label} image ${JSON.stringify(image)} is not a valid image reference: ${parsed.error}`, path });
+    else images.push({ ...at, image, reference: parsed.reference });
+  }
+  return { images, invalid };
+}
