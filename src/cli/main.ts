@@ -1,16 +1,14 @@
 #!/usr/bin/env node
 // Entry point of the `gatehouse` CLI: one module per command registers itself on the program.
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { registerScan } from './scan.js';
-
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { toolInfo } from './tool.js';
 
 export function buildProgram(): Command {
   const program = new Command('gatehouse')
     .description('Zero-trust identity and policy for Kubernetes')
-    .version(version)
+    .version(toolInfo().version)
     .showHelpAfterError()
     .exitOverride();
   registerScan(program);

@@ -1,5 +1,91 @@
-import type { Command } from 'commander';
+// `gatehouse scan`: Kubernetes manifests on disk (or stdin) against Pod Security Standards, the built-in rules and
+// any policies given, with a report in the chosen format and an exit code CI can act on.
+import { Command, Option } from 'commander';
+import { PolicyEngine } from '../policy/engine.js';
+import type { Policy } from '../policy/policy.js';
+import { SEVERITIES, severityRank, type PolicyResult, type Severity } from '../policy/result.js';
+import { createPodSecurityPolicy, parsePssSelector } from '../policy/pss/index.js';
+import { DEFAULT_FORMAT, FORMAT_NAMES, formatterFor } from '../report/formatters.js';
+import { INPUT_POLICY, INPUT_RULE, scanPaths } from '../scan/scan.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { openOutput, useColor } from './output.js';
+import { startProgress } from './progress.js';
+import { toolInfo } from './tool.js';
+
+export type FailOn = Severity | 'none';
+const FAIL_ON_VALUES: readonly FailOn[] = ['none', ...SEVERITIES];
+
+interface ScanFlags {
+  pss: string;
+  format: string;
+  output?: string;
+  failOn: string;
+  color: boolean;
+}
+
+/** Exit code for a set of results: 2 for unreadable input, 1 for a failure at or above `failOn`, else 0. */
+export function exitCodeFor(results: readonly PolicyResult[], failOn: FailOn): number {
+  if (results.some((r) => r.policy === INPUT_POLICY && r.result === 'error')) return EXIT_USAGE;
+  if (failOn === 'none') return EXIT_OK;
+  const threshold = severityRank(failOn);
+  const failing = results.some((r) => (r.result === 'fail' || r.result === 'error') && severityRank(r.severity) >= threshold);
+  return failing ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function parseFailOn(value: string): FailOn {
+  if (!(FAIL_ON_VALUES as readonly string[]).includes(value)) {
+    throw new UsageError(`--fail-on: invalid value "${value}"; expected one of ${FAIL_ON_VALUES.join(', ')}`);
+  }
+  return value as FailOn;
+}
+
+function buildPolicies(flags: ScanFlags): Policy[] {
+  let selector;
+  try {
+    selector = parsePssSelector(flags.pss);
+  } catch (err) {
+    throw new UsageError(`--pss: ${(err as Error).message}`);
+  }
+  return selector ? [createPodSecurityPolicy(selector)] : [];
+}
+
+async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
+  if (paths.length === 0) throw new UsageError('scan: name at least one file or directory, or - for stdin');
+  const formatter = formatterFor(flags.format);
+  if (!formatter) throw new UsageError(`--format: unknown format "${flags.format}"; expected one of ${FORMAT_NAMES.join(', ')}`);
+  const failOn = parseFailOn(flags.failOn);
+  const engine = new PolicyEngine(buildPolicies(flags));
+
+  const progress = startProgress('gatehouse scan');
+  const outcome = await scanPaths(paths, { engine, onProgress: (n) => progress.update(n) });
+  progress.done();
+
+  const output = openOutput(flags.output);
+  try {
+    formatter(
+      { results: outcome.results, rules: [...engine.rules(), { policy: INPUT_POLICY, rule: INPUT_RULE }], tool: toolInfo(), inputs: paths },
+      output.sink,
+      { color: useColor(output, flags.color) },
+    );
+    output.commit();
+  } catch (err) {
+    output.abort();
+    throw err;
+  }
+  return exitCodeFor(outcome.results, failOn);
+}
 
 export function registerScan(program: Command): void {
-  program.command('scan').description('Scan Kubernetes manifests against policies').argument('[paths...]').action(() => {});
+  program
+    .command('scan')
+    .description('Scan Kubernetes manifests (files, directories, or - for stdin) against Pod Security Standards and policies')
+    .argument('[paths...]', 'files or directories (.yaml, .yml, .json, searched recursively), or - for stdin')
+    .option('--pss <level[:version]>', 'Pod Security Standards level and version: baseline|restricted[:vX.Y|:latest], or none', 'restricted:latest')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default(DEFAULT_FORMAT))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failure at or above this severity exists').choices(FAIL_ON_VALUES).default('high'))
+    .option('--no-color', 'never colour the text output')
+    .action(async (paths: string[], flags: ScanFlags) => {
+      process.exitCode = await runScan(paths, flags);
+    });
 }

@@ -73,7 +73,8 @@ export class PolicyEngine {
     }
     for (const entry of exemption?.entries ?? []) {
       if (!this.knownNames.has(entry)) {
-        results.push(this.exemptionFinding(UNKNOWN_RULE_RULE, `${EXEMPT_ANNOTATION} names "${entry}", which is not a known policy or rule`, input));
+        // A warning, not a failure: the rule may belong to a policy this run did not load.
+        results.push(this.exemptionFinding(UNKNOWN_RULE_RULE, `${EXEMPT_ANNOTATION} names "${entry}", which is not a policy or rule of this run`, input, 'warn'));
       }
     }
     for (const policy of this.policies) {
@@ -104,10 +105,10 @@ export class PolicyEngine {
     return results;
   }
 
-  private exemptionFinding(rule: string, message: string, input: EvaluationInput): PolicyResult {
+  private exemptionFinding(rule: string, message: string, input: EvaluationInput, status: 'fail' | 'warn' = 'fail'): PolicyResult {
     const info = EXEMPTION_RULES.find((r) => r.id === rule)!;
     const severity = this.settings.severity?.get(rule) ?? info.severity;
-    return { policy: EXEMPTIONS_POLICY, rule, result: 'fail', severity, message, resource: refOf(input.object), source: input.source,
+    return { policy: EXEMPTIONS_POLICY, rule, result: status, severity, message, resource: refOf(input.object), source: input.source,
       category: info.category, remediation: info.remediation };
   }
 }

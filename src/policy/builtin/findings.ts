@@ -11,7 +11,14 @@ export interface Finding {
 }
 
 export function verdict(rule: string, findings: readonly Finding[], passMessage: string): RuleOutcome[] {
-  if (findings.length === 0) return [{ rule, result: 'pass', message: passMessage }];
+  return findings.length === 0 ? passed(rule, passMessage) : failed(rule, findings);
+}
+
+export function passed(rule: string, message: string): RuleOutcome[] {
+  return [{ rule, result: 'pass', message }];
+}
+
+export function failed(rule: string, findings: readonly Finding[]): RuleOutcome[] {
   return findings.map((f) => {
     const outcome: RuleOutcome = { rule, result: 'fail', message: f.message, properties: { path: f.path } };
     if (f.severity) outcome.severity = f.severity;

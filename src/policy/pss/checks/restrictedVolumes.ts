@@ -14,13 +14,19 @@ const RESTRICTED_SOURCES = ['hostPath', 'gcePersistentDisk', 'awsElasticBlockSto
   'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte', 'azureDisk',
   'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos'] as const;
 
-function allowedVolume(volume: Fields): boolean {
+function hasAllowedSource(volume: Fields): boolean {
   for (const source of ALLOWED_SOURCES) if (!isAbsent(volume[source])) return true;
   return false;
 }
 
-function restrictedTypeOf(volume: Fields): string {
-  return RESTRICTED_SOURCES.find((source) => !isAbsent(volume[source])) ?? 'unknown';
+/**
+ * The volume's restricted type, if it has one and no allowed source. A volume naming no source at all is an emptyDir:
+ * the API server defaults it so before admission, and PSA's own fixtures rely on that.
+ */
+function restrictedTypeOf(volume: Fields): string | undefined {
+  if (hasAllowedSource(volume)) return undefined;
+  for (const source of RESTRICTED_SOURCES) if (!isAbsent(volume[source])) return source;
+  return undefined;
 }
 
 function restrictedVolumes_1_0(pod: PodView) {
@@ -30,9 +36,10 @@ function restrictedVolumes_1_0(pod: PodView) {
   let types: string[] | undefined;
   for (const entry of volumes) {
     const volume = asRecord(entry);
-    if (!volume || allowedVolume(volume)) continue;
+    const type = volume && restrictedTypeOf(volume);
+    if (!volume || !type) continue;
     (bad ??= []).push(text(volume.name));
-    (types ??= []).push(restrictedTypeOf(volume));
+    (types ??= []).push(type);
   }
   if (!bad || !types) return ALLOWED;
   const unique = sortedSet(types);

@@ -1,0 +1,132 @@
+// The webhook's HTTP side: POST /validate and POST /mutate take an AdmissionReview and answer with one. Malformed
+// input (wrong method, content type, oversized or slow body, bad JSON, wrong apiVersion, missing request or uid)
+// gets a 400 Status naming the problem; everything after a request has parsed gets an AdmissionReview answer.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../server/logger.js';
+import { writeStatus } from '../server/status.js';
+import { deadlineAfter, DeadlineExceededError, within, type Deadline } from './deadline.js';
+import { failureDecision } from './failure.js';
+import type { AdmissionMetrics, AdmissionOutcome } from './metrics.js';
+import { admissionReviewResponse, MalformedReviewError, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewLimits } from './review.js';
+import { toResponse, type AdmissionReviewer, type ReviewerSettings } from './reviewer.js';
+import type { AdmissionDecision } from './decision.js';
+
+export interface HandlerOptions {
+  reviewer: AdmissionReviewer;
+  settings: ReviewerSettings;
+  limits: AdmissionReviewLimits;
+  /** Time from receiving a request to answering it; below the webhook's timeoutSeconds. */
+  deadlineMs: number;
+  metrics: AdmissionMetrics;
+  logger: Logger;
+}
+
+type Webhook = 'validate' | 'mutate';
+const WEBHOOKS: Record<string, Webhook> = { '/validate': 'validate', '/mutate': 'mutate' };
+
+class BodyError extends Error {}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyError(`request body of ${declared} bytes is larger than the limit of ${maxBytes} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        req.pause();
+        reject(new BodyError(`request body is larger than the limit of ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
+}
+
+function outcomeOf(decision: AdmissionDecision): AdmissionOutcome {
+  const label = decision.auditAnnotations.decision;
+  if (label === 'failure-allowed' || label === 'failure-denied') return label;
+  return decision.allowed ? 'allowed' : 'denied';
+}
+
+export function createAdmissionHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { reviewer, limits, metrics, logger } = options;
+
+  const refuse = (res: ServerResponse, webhook: Webhook, message: string, closeConnection: boolean) => {
+    metrics.requests.inc({ webhook, operation: '', kind: '', decision: 'malformed' });
+    logger.info({ webhook, reason: message }, 'malformed admission request refused');
+    if (closeConnection) res.setHeader('connection', 'close');
+    writeStatus(res, 400, 'BadRequest', message);
+  };
+
+  const answer = async (webhook: Webhook, request: AdmissionRequest, deadline: Deadline): Promise<AdmissionDecision & { patch?: string }> => {
+    if (webhook === 'mutate') return reviewer.mutate(request);
+    const judgement = await reviewer.validate(request, deadline);
+    return judgement.decision;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, webhook: Webhook): Promise<void> => {
+    const started = performance.now();
+    const deadline = deadlineAfter(options.deadlineMs);
+    if (!isJson(req.headers['content-type'])) {
+      refuse(res, webhook, `content-type must be application/json, got "${req.headers['content-type'] ?? ''}"`, true);
+      return;
+    }
+    let request: AdmissionRequest;
+    try {
+      const body = await within(readBody(req, limits.maxRequestBytes), deadline.remainingMs(), 'receiving the request body');
+      request = parseAdmissionReview(body, limits);
+    } catch (err) {
+      if (err instanceof BodyError || err instanceof MalformedReviewError || err instanceof DeadlineExceededError) {
+        refuse(res, webhook, err.message, !(err instanceof MalformedReviewError));
+        return;
+      }
+      throw err;
+    }
+    let decision: AdmissionDecision & { patch?: string };
+    try {
+      decision = await answer(webhook, request, deadline);
+    } catch (err) {
+      decision = failureDecision({ kind: 'internal', detail: (err as Error).message }, options.settings.failurePolicy);
+    }
+    const body = JSON.stringify(admissionReviewResponse(toResponse(request.uid, decision)));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+    const seconds = (performance.now() - started) / 1000;
+    const outcome = outcomeOf(decision);
+    metrics.requests.inc({ webhook, operation: request.operation, kind: request.kind.kind, decision: outcome });
+    metrics.latency.observe({ webhook }, seconds);
+    const fields = {
+      webhook, uid: request.uid, operation: request.operation, kind: request.kind.kind, namespace: request.namespace, name: request.name,
+      user: request.userInfo.username, dryRun: request.dryRun, decision: outcome, durationMs: Math.round(seconds * 1e4) / 10,
+    };
+    if (outcome === 'allowed') logger.debug(fields, 'admission request allowed');
+    else logger.info({ ...fields, message: decision.status?.message }, `admission request ${outcome}`);
+  };
+
+  return (req, res) => {
+    const path = (req.url ?? '').split('?', 1)[0]!;
+    const webhook = WEBHOOKS[path];
+    if (!webhook) {
+      writeStatus(res, 404, 'NotFound', `no webhook at ${path}; Gatehouse serves POST /validate and POST /mutate`);
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      writeStatus(res, 405, 'MethodNotAllowed', `${path} accepts POST only`);
+      return;
+    }
+    handle(req, res, webhook).catch((err: Error) => {
+      logger.error({ webhook, err: err.message }, 'admission handler failed');
+      writeStatus(res, 500, 'InternalError', 'Gatehouse failed to process the admission request');
+    });
+  };
+}
