@@ -1,8 +1,7 @@
 // What Gatehouse answers when it could not judge a request (a policy threw, the deadline passed, an internal bug):
 // the operator's failure policy decides, and the answer says plainly that this was Gatehouse failing, not the
 // object violating a policy.
-import type { AdmissionDecision } from './decision.js';
-import { truncate } from './decision.js';
+import { truncate, type AdmissionDecision } from './decision.js';
 
 export type FailurePolicy = 'Fail' | 'Ignore';
 

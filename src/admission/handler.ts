@@ -5,15 +5,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../server/logger.js';
 import { writeStatus } from '../server/status.js';
 import { deadlineAfter, DeadlineExceededError, within, type Deadline } from './deadline.js';
-import { failureDecision } from './failure.js';
+import { failureDecision, type FailurePolicy } from './failure.js';
 import type { AdmissionMetrics, AdmissionOutcome } from './metrics.js';
 import { admissionReviewResponse, MalformedReviewError, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewLimits } from './review.js';
-import { toResponse, type AdmissionReviewer, type ReviewerSettings } from './reviewer.js';
+import { toResponse, type AdmissionReviewer } from './reviewer.js';
 import type { AdmissionDecision } from './decision.js';
 
 export interface HandlerOptions {
   reviewer: AdmissionReviewer;
-  settings: ReviewerSettings;
+  failurePolicy: FailurePolicy;
   limits: AdmissionReviewLimits;
   /** Time from receiving a request to answering it; below the webhook's timeoutSeconds. */
   deadlineMs: number;
@@ -95,7 +95,7 @@ export function createAdmissionHandler(options: HandlerOptions): (req: IncomingM
     try {
       decision = await answer(webhook, request, deadline);
     } catch (err) {
-      decision = failureDecision({ kind: 'internal', detail: (err as Error).message }, options.settings.failurePolicy);
+      decision = failureDecision({ kind: 'internal', detail: (err as Error).message }, options.failurePolicy);
     }
     const body = JSON.stringify(admissionReviewResponse(toResponse(request.uid, decision)));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });

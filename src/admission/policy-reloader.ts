@@ -31,7 +31,7 @@ export interface PolicyReloaderOptions {
 async function fingerprint(paths: readonly string[]): Promise<string> {
   const { files, errors } = await expandPaths(paths);
   const hash = createHash('sha256');
-  for (const error of errors) hash.update(`error\0${error.source.file}\0${error.message}\0`);
+  for (const error of errors) hash.update(`error\0${error.source.file}\0${error.type === 'error' ? error.message : ''}\0`);
   for (const file of files) {
     hash.update(`${file}\0`);
     hash.update(await readFile(file).catch((err: Error) => `unreadable: ${err.message}`));

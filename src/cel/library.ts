@@ -18,6 +18,11 @@ export interface CelFunction {
   description?: string;
 }
 
+export interface CelOperator {
+  signature: string;
+  handler: (left: never, right: never) => unknown;
+}
+
 /** A type whose instances expressions receive from library functions (e.g. Quantity, URL, IP). */
 export interface CelType {
   name: string;
@@ -37,6 +42,8 @@ export interface CelLibrary {
   types?: readonly CelType[];
   constants?: readonly CelConstant[];
   functions?: readonly CelFunction[];
+  /** Operator overloads for library types, e.g. { signature: 'kubernetes.Quantity == kubernetes.Quantity', … }. */
+  operators?: readonly CelOperator[];
   /**
    * Replaces calls of a built-in function or method of the evaluator (key) with one of this library's (value),
    * where Kubernetes defines different semantics (e.g. `matches` must use RE2). Applied to every expression.
@@ -51,6 +58,7 @@ export function applyLibrary(env: Environment, library: CelLibrary): void {
     for (const fn of library.functions ?? []) {
       env.registerFunction(fn.signature, fn.handler as never, fn.description ? { description: fn.description } : undefined);
     }
+    for (const op of library.operators ?? []) env.registerOperator(op.signature, op.handler as never);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`CEL library ${library.name}: ${message}`);

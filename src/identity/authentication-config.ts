@@ -3,7 +3,7 @@
 // every field by the API server's rules and compiles every CEL expression, so a running authenticator never meets
 // a bad setting; errors name the file and the field path.
 import { readFileSync, statSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { validateAuthenticationConfiguration } from './authentication-config-validation.js';
 import type { CompiledClaimsProgram, CompiledUserProgram } from './cel-programs.js';
 
@@ -99,16 +99,17 @@ export function loadAuthenticationConfigFile(path: string): AuthenticationConfig
 
 function parseYaml(text: string, path: string): unknown {
   // No aliases: a configuration has no use for them, and they are the YAML amplification vector.
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     throw new AuthenticationConfigError(
       path,
-      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
+      doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
     );
   }
   try {
     return doc.toJS({ maxAliasCount: 0 });
-  } catch (err) {
-    throw new AuthenticationConfigError(path, [(err as Error).message]);
+  } catch {
+    throw new AuthenticationConfigError(path, ['YAML aliases are not allowed']);
   }
 }

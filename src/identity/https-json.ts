@@ -1,12 +1,16 @@
-// GET a JSON document over HTTPS with every limit an issuer's answer needs: the configured CA (or the system
-// roots), a deadline for the whole exchange, a size cap, no redirects (a redirect could lead key fetches to a host
-// the operator never configured), and no plain HTTP.
+// JSON over HTTPS with every limit an issuer's answer needs: the configured CA (or the system roots), a deadline
+// for the whole exchange, a size cap, no redirects (a redirect could lead key fetches to a host the operator never
+// configured), and no plain HTTP. GET for discovery and keys; POST for the token endpoints the client side calls.
 import { request, type Agent } from 'node:https';
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_DOCUMENT_BYTES = 512 * 1024;
 
 export interface HttpsJsonOptions {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** Sent as application/x-www-form-urlencoded. */
+  form?: Record<string, string>;
   /** PEM bundle; the system roots when absent. */
   ca?: string;
   timeoutMs?: number;
@@ -19,7 +23,10 @@ export class FetchError extends Error {
 }
 
 export function fetchJson(url: string, options: HttpsJsonOptions = {}): Promise<unknown> {
-  const { ca, timeoutMs = DEFAULT_FETCH_TIMEOUT_MS, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES, agent } = options;
+  const { ca, timeoutMs = DEFAULT_FETCH_TIMEOUT_MS, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES, agent, method = 'GET', form } = options;
+  const body = form ? new URLSearchParams(form).toString() : undefined;
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
   let target: URL;
   try {
     target = new URL(url);
@@ -28,10 +35,10 @@ export function fetchJson(url: string, options: HttpsJsonOptions = {}): Promise<
   }
   if (target.protocol !== 'https:') return Promise.reject(new FetchError(`refusing non-HTTPS URL ${url}`));
   return new Promise((resolve, reject) => {
-    const req = request(target, { method: 'GET', headers: { accept: 'application/json' }, ...(ca ? { ca } : {}), ...(agent ? { agent } : {}) }, (res) => {
+    const req = request(target, { method, headers, ...(ca ? { ca } : {}), ...(agent ? { agent } : {}) }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        reject(new FetchError(`GET ${url}: HTTP ${res.statusCode}`));
+        reject(new FetchError(`${method} ${url}: HTTP ${res.statusCode}`));
         return;
       }
       const chunks: Buffer[] = [];
@@ -39,7 +46,7 @@ export function fetchJson(url: string, options: HttpsJsonOptions = {}): Promise<
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          req.destroy(new FetchError(`GET ${url}: response larger than ${maxBytes} bytes`));
+          req.destroy(new FetchError(`${method} ${url}: response larger than ${maxBytes} bytes`));
           return;
         }
         chunks.push(chunk);
@@ -48,14 +55,14 @@ export function fetchJson(url: string, options: HttpsJsonOptions = {}): Promise<
         try {
           resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
         } catch {
-          reject(new FetchError(`GET ${url}: response is not JSON`));
+          reject(new FetchError(`${method} ${url}: response is not JSON`));
         }
       });
-      res.on('error', (err) => reject(err instanceof FetchError ? err : new FetchError(`GET ${url}: ${err.message}`)));
+      res.on('error', (err) => reject(err instanceof FetchError ? err : new FetchError(`${method} ${url}: ${err.message}`)));
     });
-    const deadline = setTimeout(() => req.destroy(new FetchError(`GET ${url}: timed out after ${timeoutMs} ms`)), timeoutMs);
-    req.on('error', (err) => reject(err instanceof FetchError ? err : new FetchError(`GET ${url}: ${err.message}`)));
+    const deadline = setTimeout(() => req.destroy(new FetchError(`${method} ${url}: timed out after ${timeoutMs} ms`)), timeoutMs);
+    req.on('error', (err) => reject(err instanceof FetchError ? err : new FetchError(`${method} ${url}: ${err.message}`)));
     req.on('close', () => clearTimeout(deadline));
-    req.end();
+    req.end(body);
   });
 }

@@ -227,7 +227,8 @@ function yamlErrorReason(err: unknown, limits: ManifestLimits): string {
 
 function yamlErrorOffset(err: unknown, text: string): number {
   const mark = (err as { mark?: { position?: number } }).mark;
-  return typeof mark?.position === 'number' ? Math.min(mark.position, text.length) : 0;
+  // An error found at the end of the document (an unclosed bracket) belongs to its last line, not the next one's.
+  return typeof mark?.position === 'number' ? Math.min(mark.position, text.trimEnd().length - 1) : 0;
 }
 
 /** Maps a character offset to its 1-based line, by binary search over the newline positions. */

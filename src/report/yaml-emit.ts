@@ -4,12 +4,15 @@
 // in YAML 1.1 readers such as kubectl's) and every character a YAML reader refuses is written as an escape.
 const PLAIN_KEY = /^[A-Za-z][A-Za-z0-9]*$/;
 const YAML11_RESERVED = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
-// JSON leaves these raw, but YAML forbids them unescaped (C1 controls, BOM, non-characters, unpaired surrogates)
-// or treats them as line breaks (U+0085, U+2028, U+2029 in YAML 1.1).
-const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// JSON leaves these raw, but YAML forbids them unescaped (C1 controls, BOM, non-characters) or treats them as line
+// breaks (U+0085, U+2028, U+2029 in YAML 1.1).
+const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+// An unpaired surrogate is no character at all; kubectl's reader rejects even its escape, so it becomes U+FFFD as
+// any UTF-8 encoder would make it.
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function yamlString(text: string): string {
-  return JSON.stringify(text).replace(NOT_YAML_PRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text.replace(UNPAIRED_SURROGATE, '\ufffd')).replace(NOT_YAML_PRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function yamlKey(key: string): string {

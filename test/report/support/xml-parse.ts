@@ -24,7 +24,8 @@ function checkChars(text: string, where: number): void {
 function decode(raw: string, where: number): string {
   if (raw.includes('<')) throw new Error(`'<' not allowed here near offset ${where}`);
   checkChars(raw, where);
-  return raw.replace(/&([^;]*);?/g, (match, ref: string) => {
+  // End-of-line handling (XML 1.0 §2.11) happens before references are expanded.
+  return raw.replace(/\r\n?/g, '\n').replace(/&([^;]*);?/g, (match, ref: string) => {
     if (!match.endsWith(';')) throw new Error(`unterminated reference near offset ${where}`);
     if (ref in PREDEFINED) return PREDEFINED[ref]!;
     const m = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(ref);
@@ -74,7 +75,7 @@ export function parseXml(text: string): XmlElement {
       const [whole, name, dq, sq] = attr;
       if (name! in element.attributes) throw new Error(`duplicate attribute ${name} near offset ${pos}`);
       // Attribute-value normalisation: literal whitespace characters become spaces; references are kept.
-      element.attributes[name!] = decode((dq ?? sq)!.replace(/[\t\n\r]/g, ' '), pos);
+      element.attributes[name!] = decode((dq ?? sq)!.replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' '), pos);
       pos += whole.length;
     }
     const close = /^\s*(\/?)>/.exec(text.slice(pos));

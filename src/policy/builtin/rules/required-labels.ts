@@ -25,8 +25,9 @@ export const requiredLabels: BuiltinRule = {
       const record = asRecord(labels);
       for (const key of options.requiredLabels) {
         const value = record?.[key];
-        if (value === undefined || value === null) findings.push({ path, message: `label "${key}" is missing from ${path}` });
-        else if (value === '') findings.push({ path, message: `label "${key}" is empty in ${path}` });
+        const at = `${path}[${JSON.stringify(key)}]`;
+        if (value === undefined || value === null) findings.push({ path: at, message: `label "${key}" is missing from ${path}` });
+        else if (value === '') findings.push({ path: at, message: `label "${key}" is empty in ${path}` });
       }
     }
     return verdict(ID, findings, `has the required labels (${options.requiredLabels.join(', ')})`);

@@ -25,7 +25,8 @@ export const writableRootFilesystem: BuiltinRule = {
       const value = asRecord(at.container.securityContext)?.readOnlyRootFilesystem;
       if (value !== true) {
         const path = `${at.path}.securityContext.readOnlyRootFilesystem`;
-        findings.push({ path, message: `${at.label} ${value === false ? 'sets' : 'does not set'} securityContext.readOnlyRootFilesystem${value === false ? ': false' : ': true'}` });
+        const problem = value === false ? 'sets securityContext.readOnlyRootFilesystem: false' : 'does not set securityContext.readOnlyRootFilesystem: true';
+        findings.push({ path, message: `${at.label} ${problem}` });
       }
     }
     return verdict(ID, findings, `${countLabel(containers.length, 'container')} with a read-only root filesystem`);
