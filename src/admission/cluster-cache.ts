@@ -1,7 +1,7 @@
 // A watched cache of the objects admission looks up (Namespaces and policy parameter kinds), kept current by
 // @kubernetes/client-node list+watch informers, so a request never waits for the API server: a webhook that calls
 // the API server while the API server waits for the webhook is how clusters deadlock.
-import { CoreV1Api, CustomObjectsApi, KubeConfig, makeInformer, type Informer, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import type { CoreV1Api, Informer, KubeConfig, KubernetesListObject, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
 import { labelsOf, matchesLabelSelector } from '../kube/matching/label-selector.js';
 import type { KubeObject } from '../kube/object.js';
 import type { Logger } from '../server/logger.js';
@@ -37,7 +37,37 @@ function keyOf(group: string, kind: string): string {
   return `${group}/${kind}`;
 }
 
-function listFunction(kc: KubeConfig, kind: WatchedKind): () => Promise<KubernetesListObject<KubernetesObject>> {
+type ClientNode = typeof import('@kubernetes/client-node');
+
+/**
+ * The Kubernetes client is loaded only when a cluster is used: its HTTP stack needs a newer Node.js than the rest
+ * of Gatehouse, and offline commands must not depend on it.
+ */
+export async function loadClientNode(): Promise<ClientNode> {
+  try {
+    return await import('@kubernetes/client-node');
+  } catch (err) {
+    throw new Error(`the Kubernetes client cannot be loaded on Node.js ${process.version}: ${(err as Error).message}`);
+  }
+}
+
+/** A kubeconfig file, or the pod's service account (`inCluster`); errors name the source. */
+export async function loadKubeConfig(source: { kubeconfig?: string; inCluster?: boolean }): Promise<KubeConfig> {
+  const { KubeConfig } = await loadClientNode();
+  const kc = new KubeConfig();
+  const name = source.inCluster ? 'in-cluster configuration' : source.kubeconfig!;
+  try {
+    if (source.inCluster) kc.loadFromCluster();
+    else kc.loadFromFile(source.kubeconfig!);
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message}`);
+  }
+  if (!kc.getCurrentCluster()) throw new Error(`${name}: no current cluster`);
+  return kc;
+}
+
+function listFunction(client: ClientNode, kc: KubeConfig, kind: WatchedKind): () => Promise<KubernetesListObject<KubernetesObject>> {
+  const { CoreV1Api, CustomObjectsApi } = client;
   if (kind.group === '') {
     const list = CORE_LISTS[kind.plural];
     if (!list) throw new Error(`cannot watch core kind ${kind.kind}: only ${Object.keys(CORE_LISTS).join(' and ')} are supported from the core group`);
@@ -58,6 +88,7 @@ function pathOf(kind: WatchedKind): string {
  * outages, because a webhook that goes unready on every replica at once blocks the cluster.
  */
 export async function startClusterCache(kc: KubeConfig, kinds: readonly WatchedKind[], logger: Logger): Promise<ClusterObjects> {
+  const client = await loadClientNode();
   const entries = new Map<string, Entry>();
   let closed = false;
   const timers = new Set<NodeJS.Timeout>();
@@ -84,7 +115,7 @@ export async function startClusterCache(kc: KubeConfig, kinds: readonly WatchedK
     }
   };
   for (const kind of kinds) {
-    const informer = makeInformer(kc, pathOf(kind), listFunction(kc, kind)) as Watched;
+    const informer = client.makeInformer(kc, pathOf(kind), listFunction(client, kc, kind)) as Watched;
     entries.set(keyOf(kind.group, kind.kind), { kind, informer, synced: false });
   }
   await Promise.all([...entries.values()].map((entry) => start(entry, 0)));

@@ -30,11 +30,14 @@ export function bindDeadline(input: EvaluationInput, deadline: Deadline): void {
   deadlines.set(input, deadline);
 }
 
-/** Rejects when `promise` has not settled within `ms`. */
+/**
+ * Rejects when `promise` has not settled within `ms`. The timer runs a millisecond past `ms` (timers may fire up
+ * to a millisecond early), so a deadline it races has certainly expired when it fires.
+ */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceededError(`${what} did not finish within ${Math.round(ms)} ms`)), ms);
+    timer = setTimeout(() => reject(new DeadlineExceededError(`${what} did not finish within ${Math.round(ms)} ms`)), Math.ceil(ms) + 1);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

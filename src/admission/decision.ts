@@ -85,12 +85,30 @@ function warningsOf(results: readonly PolicyResult[], context: DecisionContext):
   return out;
 }
 
+/** The API server prefixes each key with the webhook's name and `/`, so a key must be a qualified name's name part. */
+const ANNOTATION_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** Audit annotations that policies produced (ValidatingAdmissionPolicy `auditAnnotations`), as `policy.key`. */
+function policyAnnotations(results: readonly PolicyResult[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of results) {
+    const annotations = r.properties?.auditAnnotations;
+    if (typeof annotations !== 'object' || annotations === null) continue;
+    for (const [key, value] of Object.entries(annotations as Record<string, unknown>)) {
+      const qualified = `${r.policy}.${key}`;
+      const name = ANNOTATION_NAME.test(qualified) ? qualified : key;
+      if (typeof value === 'string' && ANNOTATION_NAME.test(name)) out[name] = truncate(value, MAX_ANNOTATION_CHARS);
+    }
+  }
+  return out;
+}
+
 /** The decision for results that evaluated cleanly (no `error` results; those go to the failure policy). */
 export function decide(results: readonly PolicyResult[], context: DecisionContext): AdmissionDecision {
   const violations = results.filter((r) => r.result === 'fail');
   const warned = results.filter((r) => r.result === 'warn');
   const warnings = warningsOf(warned, context);
-  const auditAnnotations: Record<string, string> = {};
+  const auditAnnotations = policyAnnotations(results);
   if (warned.length > 0) auditAnnotations.warnings = truncate(warned.map((r) => `${r.policy}/${r.rule}`).join(','), MAX_ANNOTATION_CHARS);
   if (violations.length === 0) {
     auditAnnotations.decision = 'allowed';

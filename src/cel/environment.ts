@@ -5,7 +5,7 @@ import { CostMeter, DEFAULT_COST_LIMIT, METER_KEY } from './cost.js';
 import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } from './errors.js';
 import { CostExceeded, instrumentCost, renameCalls } from './instrument.js';
 import { applyLibrary, type CelLibrary } from './library.js';
-import { kubernetesLibraries } from './library/kubernetes.js';
+import { KUBERNETES_LIBRARIES } from './library/kubernetes.js';
 import { fromCelValue, toCelValue } from './values.js';
 
 /** A CEL type as the evaluator spells it: int, uint, double, bool, string, bytes, list<T>, map<K, V>, dyn, … */
@@ -40,6 +40,8 @@ export interface CelEvaluateOptions {
   meter?: CostMeter;
   /** Leave the result as a CEL value (BigInt ints, Optional, Map…) instead of converting it with fromCelValue. */
   raw?: boolean;
+  /** The activation already holds CEL values (BigInt ints, JS numbers as doubles): skip toCelValue. */
+  celActivation?: boolean;
 }
 
 export interface CelProgram {
@@ -64,7 +66,7 @@ function baseEnvironment(): Environment {
       enableOptionalTypes: true,
       limits: { maxDepth: DEFAULT_COMPILE_LIMITS.maxDepth, maxAstNodes: DEFAULT_COMPILE_LIMITS.maxNodes },
     });
-    for (const library of kubernetesLibraries()) applyLibrary(env, library);
+    for (const library of KUBERNETES_LIBRARIES) applyLibrary(env, library);
     kubernetesBase = env;
   }
   return kubernetesBase;
@@ -82,7 +84,7 @@ export class CelEnvironment {
       limits: { maxDepth: this.#limits.maxDepth, maxAstNodes: this.#limits.maxNodes },
     });
     this.#renames = new Map();
-    for (const library of kubernetesLibraries()) for (const [from, to] of library.renames ?? []) this.#renames.set(from, to);
+    for (const library of KUBERNETES_LIBRARIES) for (const [from, to] of library.renames ?? []) this.#renames.set(from, to);
     for (const library of options.libraries ?? []) {
       applyLibrary(this.#env, library);
       for (const [from, to] of library.renames ?? []) this.#renames.set(from, to);
@@ -127,7 +129,9 @@ class Program implements CelProgram {
   evaluate(activation: Record<string, unknown> = {}, options: CelEvaluateOptions = {}): unknown {
     const meter = options.meter ?? new CostMeter(options.costLimit ?? this.costLimit);
     const context: Record<string, unknown> = { [METER_KEY]: meter };
-    for (const name of Object.keys(activation)) context[name] = toCelValue(activation[name]);
+    for (const name of Object.keys(activation)) {
+      context[name] = options.celActivation ? activation[name] : toCelValue(activation[name]);
+    }
     let result: unknown;
     try {
       result = this.parsed(context);

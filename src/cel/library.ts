@@ -26,7 +26,8 @@ export interface CelOperator {
 /** A type whose instances expressions receive from library functions (e.g. Quantity, URL, IP). */
 export interface CelType {
   name: string;
-  ctor: abstract new (...args: never[]) => unknown;
+  /** The class of the values (constructors may be private: values come from library functions). */
+  ctor: Function;
 }
 
 /** A constant; a namespace object (e.g. `format`) is a constant of a library type with methods. */

@@ -3,6 +3,12 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { registerScan } from './scan.js';
+import { registerToken } from './token.js';
+import { registerKubeconfig } from './kubeconfig.js';
+import { registerTest } from './test.js';
+import { registerProxy } from './proxy.js';
+import { registerAdmission } from './admission.js';
+import { registerAudit } from './audit.js';
 import { toolInfo } from './tool.js';
 
 export function buildProgram(): Command {
@@ -12,6 +18,12 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerScan(program);
+  registerAdmission(program);
+  registerAudit(program);
+  registerToken(program);
+  registerKubeconfig(program);
+  registerTest(program);
+  registerProxy(program);
   return program;
 }
 

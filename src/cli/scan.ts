@@ -3,8 +3,13 @@
 import { Command, Option } from 'commander';
 import { PolicyEngine } from '../policy/engine.js';
 import type { Policy } from '../policy/policy.js';
-import { SEVERITIES, severityRank, type PolicyResult, type Severity } from '../policy/result.js';
+import { severityRank, type PolicyResult } from '../policy/result.js';
 import { createPodSecurityPolicy, parsePssSelector } from '../policy/pss/index.js';
+import { builtinRuleCatalog, createBuiltinPolicy } from '../policy/builtin/policy.js';
+import { EXEMPTION_RULES } from '../policy/engine.js';
+import { EXEMPTIONS_POLICY } from '../policy/exemptions.js';
+import { ConfigError } from '../config/config-error.js';
+import { FAIL_ON_VALUES, loadScanConfiguration, type FailOn, type ScanConfiguration } from '../config/scan-configuration.js';
 import { DEFAULT_FORMAT, FORMAT_NAMES, formatterFor } from '../report/formatters.js';
 import { INPUT_POLICY, INPUT_RULE, scanPaths } from '../scan/scan.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
@@ -12,11 +17,9 @@ import { openOutput, useColor } from './output.js';
 import { startProgress } from './progress.js';
 import { toolInfo } from './tool.js';
 
-export type FailOn = Severity | 'none';
-const FAIL_ON_VALUES: readonly FailOn[] = ['none', ...SEVERITIES];
-
 interface ScanFlags {
   pss: string;
+  config?: string;
   format: string;
   output?: string;
   failOn: string;
@@ -39,22 +42,45 @@ function parseFailOn(value: string): FailOn {
   return value as FailOn;
 }
 
-function buildPolicies(flags: ScanFlags): Policy[] {
+/** Every rule a configuration may name: built-in rules, both PSS levels, and the exemption rules. */
+function knownRules(): { policy: string; rule: { id: string } }[] {
+  const pss = (['baseline', 'restricted'] as const).flatMap((level) => {
+    const policy = createPodSecurityPolicy({ level, version: 'latest' });
+    return policy.rules.map((rule) => ({ policy: policy.name, rule }));
+  });
+  return [...builtinRuleCatalog(), ...pss, ...EXEMPTION_RULES.map((rule) => ({ policy: EXEMPTIONS_POLICY, rule }))];
+}
+
+async function loadConfig(file: string | undefined): Promise<ScanConfiguration | undefined> {
+  if (file === undefined) return undefined;
+  try {
+    return await loadScanConfiguration(file, knownRules());
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw new UsageError(`--config: ${(err as Error).message}`);
+  }
+}
+
+function podSecurityPolicies(pss: string): Policy[] {
   let selector;
   try {
-    selector = parsePssSelector(flags.pss);
+    selector = parsePssSelector(pss);
   } catch (err) {
     throw new UsageError(`--pss: ${(err as Error).message}`);
   }
   return selector ? [createPodSecurityPolicy(selector)] : [];
 }
 
-async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
+/** Flags the user typed win over the configuration file, which wins over the defaults. */
+async function runScan(paths: string[], flags: ScanFlags, fromCommandLine: (flag: string) => boolean): Promise<number> {
   if (paths.length === 0) throw new UsageError('scan: name at least one file or directory, or - for stdin');
   const formatter = formatterFor(flags.format);
   if (!formatter) throw new UsageError(`--format: unknown format "${flags.format}"; expected one of ${FORMAT_NAMES.join(', ')}`);
-  const failOn = parseFailOn(flags.failOn);
-  const engine = new PolicyEngine(buildPolicies(flags));
+  const config = await loadConfig(flags.config);
+  const failOn = fromCommandLine('failOn') || !config?.failOn ? parseFailOn(flags.failOn) : config.failOn;
+  const pss = fromCommandLine('pss') || !config?.pss ? flags.pss : config.pss;
+  const policies = [...podSecurityPolicies(pss), createBuiltinPolicy(config?.builtin ?? {})];
+  const engine = new PolicyEngine(policies, config?.ruleSettings ?? {});
 
   const progress = startProgress('gatehouse scan');
   const outcome = await scanPaths(paths, { engine, onProgress: (n) => progress.update(n) });
@@ -81,11 +107,12 @@ export function registerScan(program: Command): void {
     .description('Scan Kubernetes manifests (files, directories, or - for stdin) against Pod Security Standards and policies')
     .argument('[paths...]', 'files or directories (.yaml, .yml, .json, searched recursively), or - for stdin')
     .option('--pss <level[:version]>', 'Pod Security Standards level and version: baseline|restricted[:vX.Y|:latest], or none', 'restricted:latest')
+    .option('-c, --config <file>', 'a gatehouse.dev/v1alpha1 ScanConfiguration: rules, severities, registries, required labels')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default(DEFAULT_FORMAT))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a failure at or above this severity exists').choices(FAIL_ON_VALUES).default('high'))
     .option('--no-color', 'never colour the text output')
-    .action(async (paths: string[], flags: ScanFlags) => {
-      process.exitCode = await runScan(paths, flags);
+    .action(async (paths: string[], flags: ScanFlags, command: Command) => {
+      process.exitCode = await runScan(paths, flags, (flag) => command.getOptionValueSource(flag) === 'cli');
     });
 }

@@ -2,7 +2,7 @@
 // JWKS; keys come from there and nowhere else. The key set is cached, refreshed on a schedule, and refreshed early
 // when a token names an unknown `kid`, at most once per `minRefreshIntervalMs` so a stream of made-up kids cannot
 // turn Gatehouse into a traffic amplifier against the issuer. A failed refresh keeps the cached keys serving.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { fetchJson, type HttpsJsonOptions } from './https-json.js';
 
 /** Asymmetric JWS algorithms Gatehouse can verify; the API server's allow-list plus EdDSA. */
@@ -27,9 +27,11 @@ export interface IssuerKeysOptions {
 
 interface VerificationKey {
   kid?: string;
-  key: KeyObject;
-  /** Algorithms this key may verify: its own `alg` if it names one, else every pinned algorithm its type fits. */
-  algorithms: ReadonlySet<string>;
+  /**
+   * The key imported once per algorithm it may verify: its own `alg` if it names one, else every pinned algorithm
+   * its type fits (WebCrypto binds a key to one algorithm; importing per token would cost more than verifying).
+   */
+  byAlgorithm: ReadonlyMap<string, CryptoKey>;
 }
 
 export interface IssuerKeysStatus {
@@ -99,7 +101,7 @@ export class IssuerKeys {
    * Keys that may verify a token with this `kid` and `alg`. An unknown kid (or no keys yet) triggers a refresh
    * unless one happened within `minRefreshIntervalMs`.
    */
-  async keysFor(kid: string | undefined, alg: string): Promise<KeyObject[]> {
+  async keysFor(kid: string | undefined, alg: string): Promise<CryptoKey[]> {
     let found = this.match(kid, alg);
     if (found.length === 0 && this.options.now() - this.lastAttempt >= this.options.minRefreshIntervalMs) {
       await this.refresh();
@@ -108,10 +110,11 @@ export class IssuerKeys {
     return found;
   }
 
-  private match(kid: string | undefined, alg: string): KeyObject[] {
-    const out: KeyObject[] = [];
+  private match(kid: string | undefined, alg: string): CryptoKey[] {
+    const out: CryptoKey[] = [];
     for (const k of this.keys) {
-      if ((kid === undefined || k.kid === kid) && k.algorithms.has(alg)) out.push(k.key);
+      const key = kid === undefined || k.kid === kid ? k.byAlgorithm.get(alg) : undefined;
+      if (key) out.push(key);
     }
     return out;
   }
@@ -135,7 +138,7 @@ export class IssuerKeys {
     this.lastAttempt = this.options.now();
     try {
       const { algorithms, jwksUri } = await this.discover();
-      const keys = this.parseJwks(await fetchJson(jwksUri, this.fetchOptions()), algorithms);
+      const keys = await this.parseJwks(await fetchJson(jwksUri, this.fetchOptions()), algorithms);
       if (this.closed) return;
       this.keys = keys;
       this.algorithms = algorithms;
@@ -174,7 +177,7 @@ export class IssuerKeys {
     return { algorithms, jwksUri };
   }
 
-  private parseJwks(doc: unknown, pinned: readonly string[]): VerificationKey[] {
+  private async parseJwks(doc: unknown, pinned: readonly string[]): Promise<VerificationKey[]> {
     const list = (doc as { keys?: unknown } | null)?.keys;
     if (!Array.isArray(list)) throw new IssuerKeyError('JWKS has no "keys" list');
     if (list.length > this.options.maxKeys) throw new IssuerKeyError(`JWKS has ${list.length} keys, more than the limit of ${this.options.maxKeys}`);
@@ -188,13 +191,15 @@ export class IssuerKeys {
       const fits = algorithmsForKey(jwk);
       const algorithms = (typeof jwk['alg'] === 'string' ? [jwk['alg']] : fits).filter((a) => fits.includes(a) && pinned.includes(a));
       if (algorithms.length === 0) continue;
-      let key: KeyObject;
-      try {
-        key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
-      } catch {
-        continue;
+      const byAlgorithm = new Map<string, CryptoKey>();
+      for (const alg of algorithms) {
+        try {
+          byAlgorithm.set(alg, (await importJWK({ ...(jwk as JWK), alg, ext: false }, alg)) as CryptoKey);
+        } catch {
+          // A malformed key is skipped; the others still serve.
+        }
       }
-      keys.push({ ...(typeof jwk['kid'] === 'string' ? { kid: jwk['kid'] } : {}), key, algorithms: new Set(algorithms) });
+      if (byAlgorithm.size > 0) keys.push({ ...(typeof jwk['kid'] === 'string' ? { kid: jwk['kid'] } : {}), byAlgorithm });
     }
     if (keys.length === 0) throw new IssuerKeyError('JWKS holds no usable signing key');
     return keys;

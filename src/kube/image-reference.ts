@@ -35,7 +35,7 @@ export class ImageReferenceError extends Error {
     readonly reference: string,
     readonly reason: string,
   ) {
-    super(`invalid image reference ${JSON.stringify(reference)}: ${reason}`);
+    super(`invalid image reference ${quoteReference(reference)}: ${reason}`);
   }
 }
 
@@ -47,6 +47,7 @@ const LOCALHOST = 'localhost';
 export const MAX_REPOSITORY_LENGTH = 255;
 /** Longest input examined at all: a full host, a 255-character path, a 128-character tag and a sha512 digest fit. */
 export const MAX_REFERENCE_LENGTH = 1024;
+const MAX_QUOTED = 200;
 
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const HOST = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
@@ -56,6 +57,11 @@ const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]
 const IDENTIFIER = /^[a-f0-9]{64}$/;
 /** Algorithms whose encoded form is fixed (lowercase hex of the hash length), as go-digest registers them. */
 const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+/** `text` quoted for a message, shortened when it is too long to be a reference anyway. */
+export function quoteReference(text: string): string {
+  return JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
+}
 
 /** Whether `text` is a registry host as the grammar allows it: DNS-like name, IPv4, or bracketed IPv6, with optional port. */
 export function isRegistryHost(text: string): boolean {

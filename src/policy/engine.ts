@@ -89,7 +89,7 @@ export class PolicyEngine {
         const key = `${policy.name}/${outcome.rule}`;
         if (this.settings.disabled?.has(outcome.rule) || this.settings.disabled?.has(key)) continue;
         const info = this.ruleInfo.get(key);
-        const severity = this.settings.severity?.get(key) ?? this.settings.severity?.get(outcome.rule) ?? outcome.severity ?? info?.severity ?? 'medium';
+        const severity = this.severityFor(key, outcome.rule) ?? outcome.severity ?? info?.severity ?? (outcome.result === 'skip' || outcome.result === 'pass' ? 'info' : 'medium');
         const result: PolicyResult = { policy: policy.name, rule: outcome.rule, result: outcome.result, severity, message: outcome.message, resource, source };
         if (info?.category) result.category = info.category;
         if (info?.remediation) result.remediation = info.remediation;
@@ -105,9 +105,13 @@ export class PolicyEngine {
     return results;
   }
 
+  private severityFor(key: string, rule: string): Severity | undefined {
+    return this.settings.severity?.get(key) ?? this.settings.severity?.get(rule);
+  }
+
   private exemptionFinding(rule: string, message: string, input: EvaluationInput, status: 'fail' | 'warn' = 'fail'): PolicyResult {
     const info = EXEMPTION_RULES.find((r) => r.id === rule)!;
-    const severity = this.settings.severity?.get(rule) ?? info.severity;
+    const severity = this.severityFor(`${EXEMPTIONS_POLICY}/${rule}`, rule) ?? info.severity;
     return { policy: EXEMPTIONS_POLICY, rule, result: status, severity, message, resource: refOf(input.object), source: input.source,
       category: info.category, remediation: info.remediation };
   }

@@ -104,8 +104,10 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
         res.end();
         finish({ code: res.statusCode, upstreamSeconds });
       });
-      upstreamRes.on('aborted', () => endEarly('upstream response ended early'));
       upstreamRes.on('error', () => endEarly('upstream response ended early'));
+      upstreamRes.on('close', () => {
+        if (!upstreamRes.complete) endEarly('upstream response ended early');
+      });
     });
     res.on('close', () => {
       if (!res.writableFinished) {

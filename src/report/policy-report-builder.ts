@@ -2,8 +2,10 @@
 // cluster-scoped resources and input errors. Shared by `--format policyreport` (which streams) and the admission
 // background audit (which writes the objects to the cluster and caps results per report to keep etcd small).
 import type { PolicyResult, ResultStatus, ResultSummary } from '../policy/result.js';
-import { emptySummary, severityRank } from '../policy/result.js';
+import { emptySummary } from '../policy/result.js';
 import { isClusterScopedKind } from './cluster-scoped.js';
+import { groupIndices } from './group.js';
+import { byImportance } from './importance.js';
 
 export const POLICY_REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
 export const REPORT_SOURCE = 'gatehouse';
@@ -61,11 +63,15 @@ export interface PolicyReportPlan {
   indices: number[];
 }
 
-const IMPORTANCE: Record<ResultStatus, number> = { error: 0, fail: 1, warn: 2, skip: 3, pass: 4 };
-
-function scopeOf(r: PolicyResult): string | null {
+/** The namespace whose report holds a result: null for the cluster report, '' for namespaced objects without one. */
+function namespaceOf(r: PolicyResult): string | null {
   if (!r.resource || isClusterScopedKind(r.resource.kind)) return null;
   return r.resource.namespace ?? '';
+}
+
+function scopeKey(r: PolicyResult): string {
+  const namespace = namespaceOf(r);
+  return namespace === null ? 'cluster' : `namespace:${namespace}`;
 }
 
 function header(namespace: string | null, summary: ResultSummary, omitted: ResultSummary | undefined): PolicyReportHeader {
@@ -78,25 +84,15 @@ function header(namespace: string | null, summary: ResultSummary, omitted: Resul
 export function planPolicyReports(results: readonly PolicyResult[], options: PolicyReportOptions = {}): PolicyReportPlan[] {
   const cap = options.maxResultsPerReport;
   if (cap !== undefined && (!Number.isInteger(cap) || cap < 0)) throw new RangeError(`maxResultsPerReport must be a non-negative integer, got ${cap}`);
-  const scopes = new Map<string | null, number[]>();
-  for (let i = 0; i < results.length; i++) {
-    const scope = scopeOf(results[i]!);
-    const indices = scopes.get(scope);
-    if (indices) indices.push(i);
-    else scopes.set(scope, [i]);
-  }
   const plans: PolicyReportPlan[] = [];
-  for (const [namespace, all] of scopes) {
+  for (const all of groupIndices(results, scopeKey).values()) {
+    const namespace = namespaceOf(results[all[0]!]!);
     const summary = emptySummary();
     for (const i of all) summary[results[i]!.result]++;
     let indices = all;
     let omitted: ResultSummary | undefined;
     if (cap !== undefined && all.length > cap) {
-      const ranked = [...all].sort((a, b) => {
-        const x = results[a]!;
-        const y = results[b]!;
-        return IMPORTANCE[x.result] - IMPORTANCE[y.result] || severityRank(y.severity) - severityRank(x.severity) || a - b;
-      });
+      const ranked = [...all].sort((a, b) => byImportance(results[a]!, results[b]!) || a - b);
       indices = ranked.slice(0, cap).sort((a, b) => a - b);
       omitted = emptySummary();
       for (const i of ranked.slice(cap)) omitted[results[i]!.result]++;
@@ -110,7 +106,8 @@ export function planPolicyReports(results: readonly PolicyResult[], options: Pol
 
 export function reportTimestamp(at: Date): { seconds: number; nanos: number } {
   const ms = at.getTime();
-  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
+  const seconds = Math.floor(ms / 1000);
+  return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 };
 }
 
 function stringProperties(r: PolicyResult): Record<string, string> | undefined {

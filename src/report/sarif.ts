@@ -38,7 +38,7 @@ function ruleDescriptor({ policy, rule }: RuleEntry): Record<string, unknown> {
   const help = rule.remediation ?? rule.description;
   const markdown = [`**Why:** ${rule.description}`, ...(rule.remediation ? [`**Remediation:** ${rule.remediation}`] : []),
     ...(rule.helpUri ? [`[Reference](${rule.helpUri})`] : [])].join('\n\n');
-  const tags = ['security', 'kubernetes', policy, ...(rule.category ? [rule.category] : [])];
+  const tags = [...new Set(['security', 'kubernetes', policy, ...(rule.category ? [rule.category] : [])])];
   return {
     id: `${policy}/${rule.id}`,
     name: rule.id,
@@ -70,6 +70,11 @@ function collectRules(input: ReportInput): { entries: RuleEntry[]; index: Map<st
   return { entries, index };
 }
 
+/** `Kind/namespace/name: ` so a message says which object it is about; empty for input errors. */
+function subjectOf(r: PolicyResult): string {
+  return r.resource ? `${formatRef(r.resource)}: ` : '';
+}
+
 function fingerprint(ruleId: string, uri: string, r: PolicyResult): string {
   const ref = r.resource;
   const parts = [ruleId, uri, r.source?.template ?? '', ref ? groupOf(ref.apiVersion) : '', ref?.kind ?? '', ref?.namespace ?? '', ref?.name ?? '', r.message];
@@ -81,7 +86,6 @@ function sarifResult(r: PolicyResult, ruleIndex: number, baseDir: string): Recor
   const source = r.source!;
   const uri = artifactUri(source.file, baseDir);
   const template = source.template !== undefined ? ` (Helm template ${source.template})` : '';
-  const subject = r.resource ? `${formatRef(r.resource)}: ` : '';
   const location: Record<string, unknown> = {
     physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, Math.trunc(source.line) || 1) } },
   };
@@ -93,7 +97,7 @@ function sarifResult(r: PolicyResult, ruleIndex: number, baseDir: string): Recor
     ruleId,
     ruleIndex,
     level: sarifLevel(r),
-    message: { text: `${subject}${r.message}${template}` },
+    message: { text: `${subjectOf(r)}${r.message}${template}` },
     locations: [location],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(ruleId, uri, r) },
     properties,
@@ -122,8 +126,7 @@ export const formatSarif: Formatter = (input, sink) => {
     const ruleId = `${r.policy}/${r.rule}`;
     const ruleIndex = index.get(ruleId)!;
     if (!r.source) {
-      const subject = r.resource ? `${formatRef(r.resource)}: ` : '';
-      notifications.push(notification(sarifLevel(r), `${ruleId}: ${subject}${r.message}`, { id: ruleId, index: ruleIndex }));
+      notifications.push(notification(sarifLevel(r), `${ruleId}: ${subjectOf(r)}${r.message}`, { id: ruleId, index: ruleIndex }));
       continue;
     }
     out.write(`${count > 0 ? ',' : ''}\n${JSON.stringify(sarifResult(r, ruleIndex, baseDir))}`);

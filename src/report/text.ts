@@ -5,7 +5,8 @@ import type { PolicyResult, ResultStatus, Severity } from '../policy/result.js';
 import { RESULT_STATUSES, SEVERITIES, emptySummary, severityRank, summarize } from '../policy/result.js';
 import { ChunkedWriter } from './chunked-writer.js';
 import { groupIndices, resourceKey } from './group.js';
-import type { Formatter } from './report.js';
+import { byImportance } from './importance.js';
+import type { Formatter, ReportInput } from './report.js';
 import type { Palette } from './terminal.js';
 import { palette, printable } from './terminal.js';
 
@@ -15,12 +16,6 @@ const INDENT = '         ';
 /** Findings a reader must see: everything except passes and skips that carry no exemption. */
 function isShown(r: PolicyResult): boolean {
   return r.result === 'fail' || r.result === 'warn' || r.result === 'error' || (r.result === 'skip' && r.justification !== undefined);
-}
-
-const STATUS_ORDER: Record<ResultStatus, number> = { error: 0, fail: 1, warn: 2, skip: 3, pass: 4 };
-
-function byImportance(a: PolicyResult, b: PolicyResult): number {
-  return STATUS_ORDER[a.result] - STATUS_ORDER[b.result] || severityRank(b.severity) - severityRank(a.severity);
 }
 
 function statusLabel(status: ResultStatus, p: Palette): string {
@@ -57,7 +52,7 @@ function countsLine(counts: Record<ResultStatus, number>): string {
   return RESULT_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
 }
 
-function header(input: Parameters<Formatter>[0], p: Palette): string {
+function header(input: ReportInput, p: Palette): string {
   const inputs = input.inputs ?? [];
   const listed = inputs.slice(0, MAX_LISTED_INPUTS).map(printable).join(', ');
   const more = inputs.length > MAX_LISTED_INPUTS ? ` and ${inputs.length - MAX_LISTED_INPUTS} more` : '';

@@ -12,9 +12,9 @@ function tempDir(): string {
 }
 
 test('the bundled examples have findings: exit 1 and a summary line', async () => {
-  const { code, stdout } = await runCli(['scan', 'examples/']);
+  const { code, stdout } = await runCli(['scan', 'examples/workloads/']);
   assert.equal(code, 1);
-  assert.match(stdout, /Deployment\/default\/legacy-app {2}examples\/careless\/legacy-app\.yaml:\d+/);
+  assert.match(stdout, /Deployment\/default\/legacy-app {2}examples\/workloads\/careless\/legacy-app\.yaml:\d+/);
   assert.match(stdout, /pod-security-restricted\/privileged: privileged \(container "app" must not set securityContext\.privileged=true\)/);
   assert.match(stdout, /\d+ resources .* \d+ fail/);
 });
@@ -69,10 +69,10 @@ test('usage errors exit 2 with a one-line reason', async () => {
   const noPaths = await runCli(['scan']);
   assert.equal(noPaths.code, 2);
   assert.match(noPaths.stderr, /name at least one file or directory/);
-  const badPss = await runCli(['scan', 'examples/', '--pss', 'strict']);
+  const badPss = await runCli(['scan', 'examples/workloads/', '--pss', 'strict']);
   assert.equal(badPss.code, 2);
   assert.match(badPss.stderr, /--pss: invalid Pod Security Standards selector "strict"/);
-  const badFormat = await runCli(['scan', 'examples/', '--format', 'xml']);
+  const badFormat = await runCli(['scan', 'examples/workloads/', '--format', 'xml']);
   assert.equal(badFormat.code, 2);
   assert.match(badFormat.stderr, /xml/);
   const missing = await runCli(['scan', 'no/such/dir']);
@@ -84,14 +84,55 @@ test('--output writes the report atomically and leaves nothing behind on failure
   const dir = tempDir();
   try {
     const out = join(dir, 'report.sarif');
-    const { code, stdout } = await runCli(['scan', 'examples/', '--format', 'sarif', '--output', out]);
+    const { code, stdout } = await runCli(['scan', 'examples/workloads/', '--format', 'sarif', '--output', out]);
     assert.equal(code, 1);
     assert.equal(stdout, '');
     assert.equal(JSON.parse(readFileSync(out, 'utf8')).version, '2.1.0');
-    const failed = await runCli(['scan', 'examples/', '--pss', 'bogus', '--output', join(dir, 'never.json')]);
+    const failed = await runCli(['scan', 'examples/workloads/', '--pss', 'bogus', '--output', join(dir, 'never.json')]);
     assert.equal(failed.code, 2);
     assert.equal(existsSync(join(dir, 'never.json')), false);
     assert.deepEqual(readdirSync(dir), ['report.sarif']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the hardened examples pass Pod Security Standards restricted and every built-in rule', async () => {
+  const { code, stdout } = await runCli(['scan', 'examples/workloads/hardened', '--fail-on', 'info', '--format', 'json']);
+  assert.equal(code, 0);
+  const report = JSON.parse(stdout);
+  assert.equal(report.summary.fail, 0);
+  assert.ok(report.results.some((r: { policy: string }) => r.policy === 'gatehouse-builtin'));
+});
+
+test('a justified exemption in Helm output is a skip; an unjustified one is a finding', async () => {
+  const report = JSON.parse((await runCli(['scan', 'examples/workloads/helm', '--format', 'json'])).stdout);
+  const exempted = report.results.find((r: { rule: string; resource: { name: string } }) => r.rule === 'writable-root-filesystem' && r.resource.name === 'shop-migrations');
+  assert.equal(exempted.result, 'skip');
+  assert.match(exempted.justification, /^SEC-1432/);
+  assert.equal(exempted.source.template, 'shop/templates/migrations-job.yaml');
+  const unjustified = report.results.find((r: { rule: string }) => r.rule === 'exemption-requires-justification');
+  assert.equal(unjustified.resource.name, 'shop-cache');
+  assert.equal(report.results.find((r: { rule: string; resource: { name: string } }) => r.rule === 'image-latest-tag' && r.resource.name === 'shop-cache').result, 'fail');
+});
+
+test('--config applies a ScanConfiguration; flags win over it; a bad one is a usage error naming the field', async () => {
+  const dir = tempDir();
+  try {
+    const config = join(dir, 'gatehouse.yaml');
+    writeFileSync(config, 'apiVersion: gatehouse.dev/v1alpha1\nkind: ScanConfiguration\npss: none\nfailOn: none\nrules:\n  disabled: [image-latest-tag]\n  severity:\n    secret-in-env: critical\nregistries:\n  allowed: [ghcr.io/acme]\n');
+    const { code, stdout } = await runCli(['scan', 'examples/workloads/careless', '--config', config, '--format', 'json']);
+    assert.equal(code, 0, 'failOn: none from the file');
+    const report = JSON.parse(stdout);
+    assert.ok(report.results.every((r: { policy: string; rule: string }) => !r.policy.startsWith('pod-security-') && r.rule !== 'image-latest-tag'));
+    assert.equal(report.results.find((r: { rule: string; result: string }) => r.rule === 'secret-in-env' && r.result === 'fail').severity, 'critical');
+    assert.ok(report.results.some((r: { rule: string; result: string }) => r.rule === 'image-registry-not-allowed' && r.result === 'fail'));
+    assert.equal((await runCli(['scan', 'examples/workloads/careless', '--config', config, '--fail-on', 'high'])).code, 1, 'the flag wins');
+
+    writeFileSync(config, 'apiVersion: gatehouse.dev/v1alpha1\nkind: ScanConfiguration\nrules:\n  severity:\n    no-such-rule: high\n');
+    const bad = await runCli(['scan', 'examples/workloads', '--config', config]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /rules\.severity\.no-such-rule/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import {
   familiarName,
   formatImageReference,
   parseImageReference,
+  quoteReference,
   tryParseImageReference,
 } from '../../src/kube/image-reference.js';
 
@@ -126,12 +127,17 @@ describe('parseImageReference', () => {
       assert.throws(() => parseImageReference(input), (err: unknown) => {
         assert.ok(err instanceof ImageReferenceError);
         assert.equal(err.reference, input);
-        assert.ok(err.message.startsWith(`invalid image reference ${JSON.stringify(input)}: `), err.message);
+        assert.ok(err.message.startsWith(`invalid image reference ${quoteReference(input)}: `), err.message);
         assert.ok(err.reason.includes(reason), `${err.reason} should include ${reason}`);
         return true;
       });
     });
   }
+
+  it('shortens overlong input in messages', () => {
+    assert.equal(quoteReference('nginx'), '"nginx"');
+    assert.equal(quoteReference('x'.repeat(5000)), JSON.stringify(`${'x'.repeat(200)}…`));
+  });
 
   it('returns frozen objects without absent fields', () => {
     const ref = parseImageReference('nginx');

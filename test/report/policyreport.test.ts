@@ -3,16 +3,25 @@ import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { PolicyResult } from '../../src/policy/result.js';
 import {
-  OMITTED_RESULTS_ANNOTATION, buildPolicyReports, planPolicyReports,
+  OMITTED_RESULTS_ANNOTATION, buildPolicyReports, planPolicyReports, reportTimestamp,
 } from '../../src/report/policy-report-builder.js';
 import type { PolicyReportObject } from '../../src/report/policy-report-builder.js';
 import { formatPolicyReport } from '../../src/report/policyreport.js';
 import { GENERATED_AT, HOSTILE, RESULTS, fixtureInput } from './support/fixture.js';
+import { kubectlAvailable, kubectlDecode } from './support/kubectl.js';
 import { render } from './support/render.js';
 
 const RESULT_ENUM = new Set(['pass', 'fail', 'warn', 'error', 'skip']);
 const SEVERITY_ENUM = new Set(['critical', 'high', 'low', 'medium', 'info']);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/** An unpaired surrogate is not a character; in a YAML (UTF-8) stream it can only be U+FFFD. */
+const HOSTILE_IN_YAML = HOSTILE.replace('\ud800', '\ufffd');
+
+function builtAsWritten(): PolicyReportObject[] {
+  const built = buildPolicyReports(RESULTS, { generatedAt: GENERATED_AT });
+  built[3]!.results[3]!.message = HOSTILE_IN_YAML;
+  return built;
+}
 
 function readStream(text: string): PolicyReportObject[] {
   const docs = parseAllDocuments(text, { version: '1.1', strict: true, uniqueKeys: true });
@@ -50,7 +59,7 @@ describe('policyreport formatter', () => {
   });
 
   it('writes exactly the objects buildPolicyReports builds', () => {
-    assert.deepEqual(reports, buildPolicyReports(RESULTS, { generatedAt: GENERATED_AT }));
+    assert.deepEqual(reports, builtAsWritten());
   });
 
   it('puts namespaced results in gatehouse-<namespace> and cluster-scoped ones and input errors in the cluster report', () => {
@@ -84,9 +93,23 @@ describe('policyreport formatter', () => {
     assert.equal(warn!.scored, false, 'warn means not scored in the Policy Reports API');
     assert.equal(warn!.rule, 'no', 'a YAML 1.1 boolean word stays a string');
     assert.deepEqual(warn!.properties, { file: 'manifests/careless app.yaml', line: '12', path: 'spec.template.spec.containers[0]', count: '2' });
-    assert.equal(warn!.message, HOSTILE, 'hostile text survives exactly');
+    assert.equal(warn!.message, HOSTILE_IN_YAML, 'hostile text survives exactly');
     const helm = reports[2]!.results[0]!;
     assert.equal(helm.properties!.template, 'mychart/templates/statefulset.yaml');
+  });
+
+  it('is accepted and decoded unchanged by kubectl', { skip: kubectlAvailable ? false : 'kubectl not installed' }, async () => {
+    const { status, stderr, objects } = await kubectlDecode(text);
+    assert.equal(status, 0, stderr);
+    // kubectl places the report without a namespace in the current one, as it does the manifests it describes.
+    const expected = builtAsWritten();
+    expected[1]!.metadata.namespace = 'default';
+    assert.deepEqual(objects, expected);
+  });
+
+  it('splits timestamps into whole seconds and non-negative nanos', () => {
+    assert.deepEqual(reportTimestamp(new Date(1500)), { seconds: 1, nanos: 500_000_000 });
+    assert.deepEqual(reportTimestamp(new Date(-1500)), { seconds: -2, nanos: 500_000_000 });
   });
 
   it('writes nothing for no results', () => {

@@ -43,6 +43,13 @@ describe('sarif formatter', () => {
     assert.deepEqual(rules.map((r: { properties: Record<string, string> }) => r.properties['security-severity']), ['8.0', '9.5', '5.5', '3.0', '0.0', '8.0']);
   });
 
+  it('keeps rule tags unique', () => {
+    const rules = [{ policy: 'kubernetes', rule: { id: 'r', severity: 'low' as const, description: 'd', category: 'security' } }];
+    const { log, run } = sarif({ rules, results: [] });
+    assert.deepEqual(run.tool.driver.rules[0].properties.tags, ['security', 'kubernetes']);
+    assert.deepEqual(checkSarif(log), []);
+  });
+
   it('adds a descriptor for rules that only appear in results (input errors)', () => {
     const { run, results } = sarif();
     const parse = results.find((r) => r.ruleId === 'gatehouse-input/parse-error')!;

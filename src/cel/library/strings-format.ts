@@ -35,7 +35,7 @@ export function formatString(format: string, args: unknown[]): string {
 function formatClause(verb: string, arg: unknown, precision: number | undefined): string {
   switch (verb) {
     case 's':
-      return asString(arg, false);
+      return asString(arg);
     case 'd':
       return integer(arg, 'decimal', 10);
     case 'b':
@@ -90,23 +90,25 @@ function goExponent(n: number, precision: number): string {
   return n.toExponential(precision).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
-/** %s: strings as they are at top level, quoted inside lists and maps. */
-function asString(arg: unknown, nested: boolean): string {
-  if (typeof arg === 'string') return nested ? JSON.stringify(arg) : arg;
+/** %s: values as cel-go prints them (strings unquoted, also inside lists and maps). */
+function asString(arg: unknown): string {
+  if (typeof arg === 'string') return arg;
   if (typeof arg === 'bigint' || typeof arg === 'boolean') return String(arg);
   if (typeof arg === 'number') return formatDouble(arg);
   if (arg === null || arg === undefined) return 'null';
   if (arg instanceof UnsignedInt) return String(arg.valueOf());
-  if (arg instanceof Uint8Array) return nested ? JSON.stringify(Buffer.from(arg).toString('utf8')) : Buffer.from(arg).toString('utf8');
-  if (arg instanceof Date) return arg.toISOString().replace('.000Z', 'Z');
+  if (arg instanceof Uint8Array) return Buffer.from(arg).toString('utf8');
+  if (arg instanceof Date) return arg.toISOString().replace(/\.?0+Z$/, 'Z');
   if (arg instanceof Duration) return arg.toString();
-  if (Array.isArray(arg)) return `[${arg.map((v) => asString(v, true)).join(', ')}]`;
+  if (Array.isArray(arg)) return `[${arg.map((v) => asString(v)).join(', ')}]`;
   if (arg instanceof Map || Object.getPrototypeOf(arg) === null || Object.getPrototypeOf(arg) === Object.prototype) {
     const entries = arg instanceof Map ? [...arg] : Object.entries(arg as object);
-    const rendered = entries.map(([k, v]) => [asString(k, true), asString(v, true)] as const);
+    const rendered = entries.map(([k, v]) => [asString(k), asString(v)] as const);
     rendered.sort((a, b) => compareStrings(a[0], b[0]));
     return `{${rendered.map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
   }
+  const typeName_ = (arg as { name?: unknown }).name;
+  if (arg.constructor?.name === 'Type' && typeof typeName_ === 'string') return typeName_;
   const text = (arg as { toString?: () => string }).toString?.();
   if (typeof text === 'string' && text !== '[object Object]') return text;
   throw celError(`error during formatting: no string formatting for ${typeName(arg)}`);

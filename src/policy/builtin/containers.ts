@@ -16,9 +16,22 @@ export interface ContainerAt {
   label: string;
 }
 
-export function containersAt(pod: PodTemplate, fields: readonly ContainerField[] = ALL_CONTAINER_FIELDS): ContainerAt[] {
+// Most rules walk the same containers of the same pod; computed once per pod template.
+const memo = new WeakMap<PodTemplate, readonly ContainerAt[]>();
+
+/** The containers in `fields`, in the order init, regular, ephemeral. */
+export function containersAt(pod: PodTemplate, fields: readonly ContainerField[] = ALL_CONTAINER_FIELDS): readonly ContainerAt[] {
+  let all = memo.get(pod);
+  if (all === undefined) {
+    all = collect(pod);
+    memo.set(pod, all);
+  }
+  return fields === ALL_CONTAINER_FIELDS ? all : all.filter((at) => fields.includes(at.field));
+}
+
+function collect(pod: PodTemplate): ContainerAt[] {
   const out: ContainerAt[] = [];
-  for (const field of fields) {
+  for (const field of ALL_CONTAINER_FIELDS) {
     const list = pod.spec[field];
     if (!Array.isArray(list)) continue;
     list.forEach((item: unknown, index: number) => {

@@ -1,9 +1,9 @@
-// The image of every container, parsed once per distinct string: manifests repeat the same few images thousands
-// of times, and three rules look at each.
-import { tryParseImageReference, type ImageReference } from '../../kube/image-reference.js';
+// The image of every container, parsed once per distinct string (manifests repeat the same few images thousands of
+// times) and once per pod template (three rules look at each).
+import { MAX_REFERENCE_LENGTH, quoteReference, tryParseImageReference, type ImageReference } from '../../kube/image-reference.js';
+import type { PodTemplate } from '../../kube/pod-template.js';
 import { containersAt, type ContainerAt } from './containers.js';
 import type { Finding } from './findings.js';
-import type { PodTemplate } from '../../kube/pod-template.js';
 
 export interface ContainerImage extends ContainerAt {
   image: string;
@@ -20,17 +20,22 @@ function parse(image: string): Parsed {
   if (parsed === undefined) {
     const result = tryParseImageReference(image);
     parsed = result.ok ? { reference: result.reference } : { error: result.error.reason };
+    if (image.length > MAX_REFERENCE_LENGTH) return parsed; // rejected at once; not worth keeping alive
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(image, parsed);
   }
   return parsed;
 }
 
+const memo = new WeakMap<PodTemplate, { images: ContainerImage[]; invalid: Finding[] }>();
+
 /**
- * Every container's parsed image. Containers whose image is missing or not a valid reference become findings:
- * no rule about images can pass what cannot be pulled or judged.
+ * Every container's parsed image. Containers whose image is missing or not a valid reference become findings: no
+ * rule about images can pass what cannot be pulled or judged.
  */
-export function containerImages(pod: PodTemplate): { images: ContainerImage[]; invalid: Finding[] } {
+export function containerImages(pod: PodTemplate): { images: readonly ContainerImage[]; invalid: readonly Finding[] } {
+  const known = memo.get(pod);
+  if (known) return known;
   const images: ContainerImage[] = [];
   const invalid: Finding[] = [];
   for (const at of containersAt(pod)) {
@@ -41,8 +46,10 @@ export function containerImages(pod: PodTemplate): { images: ContainerImage[]; i
       continue;
     }
     const parsed = parse(image);
-    if ('error' in parsed) invalid.push({ message: `${at.label} image ${JSON.stringify(image)} is not a valid image reference: ${parsed.error}`, path });
+    if ('error' in parsed) invalid.push({ message: `${at.label} image ${quoteReference(image)} is not a valid image reference: ${parsed.error}`, path });
     else images.push({ ...at, image, reference: parsed.reference });
   }
-  return { images, invalid };
+  const result = { images, invalid };
+  memo.set(pod, result);
+  return result;
 }

@@ -49,10 +49,6 @@ export class RegistryAllowList {
     });
   }
 
-  get entries(): readonly string[] {
-    return this.prefixes.map((p) => p.entry);
-  }
-
   /** The entry that admits the image, or undefined when none does. */
   match(ref: ImageReference): RegistryPrefix | undefined {
     const host = ref.registry.toLowerCase();

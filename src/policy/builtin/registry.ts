@@ -29,5 +29,3 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
   serviceExposedWithoutSourceRanges,
   ingressWithoutTls,
 ];
-
-export const BUILTIN_RULE_IDS: ReadonlySet<string> = new Set(BUILTIN_RULES.map((r) => r.id));

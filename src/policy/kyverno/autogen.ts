@@ -27,9 +27,19 @@ export function autogenRuleName(rule: string, kind: string): string {
   return name.length > 63 ? name.slice(0, 63) : name;
 }
 
-/** The Pod a controller stamps out, as autogen rules see it; undefined when the object has no pod template. */
+const podViews = new WeakMap<KubeObject, KubeObject | undefined>();
+
+/**
+ * The Pod a controller stamps out, as autogen rules see it; undefined when the object has no pod template.
+ * Built once per object, so every policy sees the same view (and the CEL layer converts it once).
+ */
 export function podViewOf(object: KubeObject | null): KubeObject | null | undefined {
   if (object === null) return null;
+  if (!podViews.has(object)) podViews.set(object, buildPodView(object));
+  return podViews.get(object);
+}
+
+function buildPodView(object: KubeObject): KubeObject | undefined {
   const template = podTemplateOf(object);
   if (!template || object.kind === 'Pod') return undefined;
   const namespace = object.metadata?.namespace;

@@ -8,7 +8,7 @@ import type { AdmissionAttributes } from '../../kube/matching/attributes.js';
 import { matchesResources, parseMatchResources, type MatchResources } from '../../kube/matching/match-resources.js';
 import { EMPTY_LOOKUP, type ObjectLookup } from '../../kube/matching/object-index.js';
 import type { EvaluationInput, Policy, RuleOutcome } from '../policy.js';
-import { activationOf, attributesOfInput } from '../vap/activation.js';
+import { prepareInput } from '../vap/activation.js';
 import { ANY_RULE, outcomesOf } from '../vap/outcomes.js';
 import type { Parsed } from '../vap/parse.js';
 import { validationRuleId, validationRules } from '../vap/policy.js';
@@ -94,11 +94,11 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
     title: spec.annotations['policies.kyverno.io/title'] ?? `ValidatingPolicy ${spec.name}`,
     rules: validationRules(spec, severityOf(spec.annotations)),
     evaluate(input: EvaluationInput): RuleOutcome[] {
-      const attrs = attributesOfInput(input, lookup);
+      const { attrs, activation: shared } = prepareInput(input, lookup);
       if (spec.namespace !== undefined && attrs.namespace !== spec.namespace) {
         return [{ rule: ANY_RULE, result: 'skip', message: `${spec.name} only applies in namespace ${spec.namespace}` }];
       }
-      let activation = activationOf(attrs, null);
+      let activation = shared;
       if (!matchesResources(spec.matchConstraints, attrs)) {
         const podView = autogenView(spec, attrs);
         if (!podView) {

@@ -25,11 +25,9 @@ export const PSS_REGISTRY = new PssRegistry(PSS_CHECKS);
 
 const allowedVerdicts = new Map<string, PssCheckResult>(PSS_CHECKS.map((c) => [c.id, Object.freeze({ id: c.id, allowed: true })]));
 
-/** The policy version `latest` stands for: the newest version any check changed in. */
-export const LATEST_MINOR = PSS_REGISTRY.maxMinor;
-
-export function minorOf(version: PssVersion): number {
-  return version === 'latest' ? LATEST_MINOR : parseVersionMinor(version) ?? LATEST_MINOR;
+/** `latest`, and versions newer than any check knows, mean the newest version any check changed in. */
+function minorOf(version: PssVersion): number {
+  return version === 'latest' ? PSS_REGISTRY.maxMinor : parseVersionMinor(version) ?? PSS_REGISTRY.maxMinor;
 }
 
 export function activeChecks(selector: PssSelector): readonly ActiveCheck[] {

@@ -1,4 +1,4 @@
-// Text helpers that reproduce Pod Security Admission's message wording byte for byte (its joinQuote, pluralize,
+// Text functions that reproduce Pod Security Admission's message wording byte for byte (its joinQuote, pluralize,
 // Go's %q and sets.List ordering), so users see the same messages the API server would send them.
 
 /** `"a", "b"` — each item wrapped in double quotes without escaping, as PSA's joinQuote does. */

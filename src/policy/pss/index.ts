@@ -2,5 +2,5 @@
 export type { PssLevel } from './check.js';
 export type { PssVersion } from './version.js';
 export { parsePssSelector } from './selector.js';
-export { evaluatePodSecurity, forbiddenSummary, formatForbidden, LATEST_MINOR, type PssCheckResult, type PssSelector } from './evaluate.js';
-export { createPodSecurityPolicy, podSecurityPolicyName, PSS_CATEGORY } from './policy.js';
+export { evaluatePodSecurity, forbiddenSummary, formatForbidden, type PssCheckResult, type PssSelector } from './evaluate.js';
+export { createPodSecurityPolicy, podSecurityPolicyName } from './policy.js';

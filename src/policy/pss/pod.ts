@@ -41,8 +41,7 @@ export function securityContextOf(container: Fields): Fields | undefined {
 
 /** The container's name as PSA prints it; a missing name prints as empty, like Go's zero value. */
 export function containerName(container: Fields): string {
-  const name = container.name;
-  return typeof name === 'string' ? name : name === undefined || name === null ? '' : String(name);
+  return text(container.name);
 }
 
 /** Present and not `false`: a flag that is forbidden when true also fails when it holds a non-boolean value. */
@@ -54,9 +53,12 @@ export function isAbsent(value: unknown): value is undefined | null {
   return value === undefined || value === null;
 }
 
-/** Printable text of a scalar field, for messages. */
+/** Printable text of a scalar field, for messages. A structure where a scalar belongs prints as its kind only. */
 export function text(value: unknown): string {
-  return typeof value === 'string' ? value : isAbsent(value) ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return value;
+  if (isAbsent(value)) return '';
+  if (typeof value === 'object') return Array.isArray(value) ? '<list>' : '<object>';
+  return String(value);
 }
 
 /** `spec.os.name: windows` — PSA exempts such pods from Linux-only restricted checks from policy v1.25. */

@@ -4,7 +4,7 @@ import { hasPodTemplate, podTemplateOf } from '../../kube/pod-template.js';
 import type { EvaluationInput, Policy, RuleInfo, RuleOutcome } from '../policy.js';
 import { activeChecks, evaluatePodSecurity, formatForbidden, type PssSelector } from './evaluate.js';
 
-export const PSS_CATEGORY = 'Pod Security Standards';
+const PSS_CATEGORY = 'Pod Security Standards';
 const HELP_URI = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
 
 export function podSecurityPolicyName(selector: Pick<PssSelector, 'level'>): string {
@@ -29,7 +29,7 @@ export function createPodSecurityPolicy(selector: PssSelector): Policy {
     if (!template) {
       // A pod-template kind without a template is malformed: fail closed rather than report it as not applicable.
       return hasPodTemplate(object)
-        ? [{ rule: '*', result: 'error', message: `${object.kind} has no pod template to evaluate; ${name} cannot judge it` }]
+        ? [{ rule: '*', result: 'error', severity: 'high', message: `${object.kind} has no pod template to evaluate; ${name} cannot judge it` }]
         : [{ rule: '*', result: 'skip', message: `${object.kind} has no pod template; ${name} does not apply` }];
     }
     return evaluatePodSecurity(selector, template.metadata, template.spec).map((verdict): RuleOutcome => verdict.allowed

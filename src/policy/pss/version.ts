@@ -13,7 +13,3 @@ export function parseVersionMinor(text: string): number | undefined {
 export function isPssVersion(text: string): text is PssVersion {
   return text === 'latest' || parseVersionMinor(text) !== undefined;
 }
-
-export function versionOfMinor(minor: number): PssVersion {
-  return `v1.${minor}`;
-}

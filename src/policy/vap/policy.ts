@@ -5,7 +5,7 @@ import { formatRef, refOf, type KubeObject } from '../../kube/object.js';
 import { matchesResources } from '../../kube/matching/match-resources.js';
 import { EMPTY_LOOKUP, type ObjectLookup } from '../../kube/matching/object-index.js';
 import type { EvaluationInput, Policy, RuleInfo, RuleOutcome } from '../policy.js';
-import { activationOf, attributesOfInput } from './activation.js';
+import { prepareInput } from './activation.js';
 import { ANY_RULE, outcomesOf } from './outcomes.js';
 import type { ValidationAction, VapBindingSpec, VapSpec } from './parse.js';
 import { resolveParams } from './params.js';
@@ -44,7 +44,7 @@ export function createValidatingAdmissionPolicy(spec: VapSpec, options: VapPolic
     title: `ValidatingAdmissionPolicy ${spec.name}`,
     rules,
     evaluate(input: EvaluationInput): RuleOutcome[] {
-      const attrs = attributesOfInput(input, lookup);
+      const { attrs, activation } = prepareInput(input, lookup);
       if (!matchesResources(spec.matchConstraints, attrs)) {
         return [{ rule: ANY_RULE, result: 'skip', message: `${attrs.resource.kind} ${attrs.name} is outside the matchConstraints of ${spec.name}; the policy does not apply` }];
       }
@@ -68,7 +68,7 @@ export function createValidatingAdmissionPolicy(spec: VapSpec, options: VapPolic
           paramsList = resolved.params;
         }
         for (const params of paramsList) {
-          const result = program.evaluate(activationOf(attrs, params));
+          const result = program.evaluate(params ? { ...activation, params } : activation);
           outcomes.push(...outcomesOf(result, {
             ...actionStyle(binding.validationActions),
             ruleOf: validationRuleId,

@@ -1,5 +1,5 @@
 // Seed 004 ("encrypt everything"): an Ingress without TLS serves its hosts over plain HTTP, so credentials and
-// session cookies cross the network readable. Every host of spec.rules must be covered by a spec.tls entry;
+// authentication cookies cross the network readable. Every host of spec.rules must be covered by a spec.tls entry;
 // "*.example.com" covers exactly one label. A tls entry without hosts uses the controller's default certificate
 // for any host, and is the only thing that covers a rule without a host.
 import { asRecord } from '../../../kube/pod-template.js';

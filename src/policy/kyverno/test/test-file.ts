@@ -17,6 +17,8 @@ export interface TestExpectation {
   /** `name` or `namespace/name`. */
   resources: string[];
   result: ExpectedResult;
+  /** Results of ValidatingPolicy / ValidatingAdmissionPolicy tests are per policy; a `rule` there is ignored. */
+  policyLevel: boolean;
   /** Set for mutation and generation expectations, which Gatehouse does not check. */
   mutation: boolean;
   /** Field path within the test file, for messages. */
@@ -79,10 +81,11 @@ function parseExpectation(item: unknown, path: string): TestExpectation {
     kind: typeof raw.kind === 'string' ? raw.kind : '',
     resources: namespace ? resources.map((r) => (r.includes('/') ? r : `${namespace}/${r}`)) : resources,
     result: result as ExpectedResult,
+    policyLevel: raw.isValidatingPolicy === true || raw.isValidatingAdmissionPolicy === true,
     mutation: raw.patchedResources !== undefined || raw.generatedResource !== undefined || raw.isMutatingPolicy === true || raw.isGeneratingPolicy === true,
     path,
   };
-  if (typeof raw.rule === 'string' && raw.rule !== '') expectation.rule = raw.rule;
+  if (typeof raw.rule === 'string' && raw.rule !== '' && !expectation.policyLevel) expectation.rule = raw.rule;
   return expectation;
 }
 

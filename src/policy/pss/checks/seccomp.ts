@@ -1,4 +1,4 @@
-// Seccomp helpers shared by the baseline and restricted seccomp checks: the allowed profile types, and who set
+// Seccomp reading shared by the baseline and restricted seccomp checks: the allowed profile types, and who set
 // a profile of another type.
 import { asRecord } from '../../../kube/pod-template.js';
 import { containerName, securityContextOf, text, type Fields, type PodView } from '../pod.js';

@@ -1,0 +1,182 @@
+// The proxy's request and upgrade handlers: admit (admission-pipeline.ts), then forward (forward.ts, upgrade.ts),
+// then record (audit.ts, proxy-metrics.ts). Every request produces exactly one audit line and one metrics sample,
+// refused or forwarded.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../server/logger.js';
+import { endSocketWithStatus, writeStatus } from '../server/status.js';
+import { tokenUser, type AuditRecord, type AuditSink } from './audit.js';
+import { admitRequest, requestInfoOf, type PipelineOptions, type RequestContext } from './admission-pipeline.js';
+import { forwardRequest, type ForwardOutcome } from './forward.js';
+import type { ProxyMetrics } from './proxy-metrics.js';
+import type { RequestInfo } from './request-info.js';
+import { checkUpgrade, forwardUpgrade } from './upgrade.js';
+
+export interface ProxyHandlerOptions extends PipelineOptions {
+  maxBodyBytes: number;
+  responseHeaderTimeoutMs: number;
+  audit: AuditSink;
+  metrics: ProxyMetrics;
+  logger: Logger;
+  /** Registers a long-lived stream with the server for graceful shutdown. */
+  trackStream(close: () => void): () => void;
+}
+
+export interface ProxyHandler {
+  onRequest(req: IncomingMessage, res: ServerResponse): void;
+  onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+function clientAddress(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+const EMPTY_INFO = (path: string, verb: string): RequestInfo => ({
+  isResourceRequest: false,
+  path,
+  verb,
+  apiPrefix: '',
+  apiGroup: '',
+  apiVersion: '',
+  namespace: '',
+  resource: '',
+  subresource: '',
+  name: '',
+});
+
+function isLongLived(req: IncomingMessage, info: RequestInfo): boolean {
+  if (info.verb === 'watch') return true;
+  const follow = new URL(req.url ?? '/', 'http://request.invalid').searchParams.get('follow');
+  return follow !== null && follow !== 'false' && follow !== '0';
+}
+
+export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
+  const { logger, metrics, audit } = options;
+
+  const context = (req: IncomingMessage): RequestContext | { error: string; ctx: RequestContext } => {
+    const base = { auditId: randomUUID(), received: new Date(), sourceIp: clientAddress(req) };
+    const info = requestInfoOf(req);
+    if (info instanceof Error) return { error: info.message, ctx: { ...base, info: EMPTY_INFO(req.url ?? '/', (req.method ?? '').toLowerCase()) } };
+    return { ...base, info };
+  };
+
+  const record = (req: IncomingMessage, ctx: RequestContext, fields: Pick<AuditRecord, 'decision' | 'reason' | 'code'> & Partial<AuditRecord>) => {
+    metrics.requestDone(ctx.info.verb, fields.code);
+    try {
+      audit.write({
+        auditId: ctx.auditId,
+        received: ctx.received,
+        requestUri: req.url ?? '/',
+        info: ctx.info,
+        sourceIp: ctx.sourceIp,
+        ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
+        ...fields,
+      });
+    } catch (err) {
+      logger.error({ err: (err as Error).message, auditId: ctx.auditId }, 'writing the audit record failed');
+    }
+  };
+
+  const completed = (req: IncomingMessage, ctx: RequestContext, admitted: { principal: { issuer: string; claims: Readonly<Record<string, unknown>> }; effectiveUser: AuditRecord['impersonatedUser']; reason: string }, outcome: ForwardOutcome) => {
+    if (outcome.upstreamSeconds !== undefined) metrics.upstreamLatency(ctx.info.verb, outcome.upstreamSeconds);
+    record(req, ctx, {
+      decision: 'allow',
+      reason: admitted.reason,
+      code: outcome.code,
+      tokenUser: tokenUser(admitted.principal.issuer, admitted.principal.claims),
+      impersonatedUser: admitted.effectiveUser!,
+      issuer: admitted.principal.issuer,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    });
+  };
+
+  const tracked = (close: () => void) => {
+    const closed = metrics.streamOpened();
+    const untrack = options.trackStream(close);
+    return () => {
+      closed();
+      untrack();
+    };
+  };
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = context(req);
+    if ('error' in parsed) {
+      writeStatus(res, 400, 'BadRequest', parsed.error);
+      record(req, parsed.ctx, { decision: 'forbid', reason: parsed.error, code: 400 });
+      return;
+    }
+    const ctx = parsed;
+    res.setHeader('audit-id', ctx.auditId);
+    const admission = await admitRequest(req, ctx, options, false);
+    if (!admission.ok) {
+      req.resume();
+      writeStatus(res, admission.code, admission.statusReason, admission.message);
+      record(req, ctx, {
+        decision: 'forbid',
+        reason: admission.message,
+        code: admission.code,
+        ...(admission.principal ? { tokenUser: tokenUser(admission.principal.issuer, admission.principal.claims) } : {}),
+        ...(admission.issuer ? { issuer: admission.issuer } : {}),
+      });
+      return;
+    }
+    const outcome = await forwardRequest(req, res, {
+      upstream: options.upstream,
+      headers: admission.headers,
+      maxBodyBytes: options.maxBodyBytes,
+      responseHeaderTimeoutMs: options.responseHeaderTimeoutMs,
+      ...(isLongLived(req, ctx.info) ? { trackStream: tracked } : {}),
+    });
+    completed(req, ctx, admission, outcome);
+  }
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const parsed = context(req);
+    if ('error' in parsed) {
+      endSocketWithStatus(socket, 400, 'BadRequest', parsed.error);
+      record(req, parsed.ctx, { decision: 'forbid', reason: parsed.error, code: 400 });
+      return;
+    }
+    const ctx = parsed;
+    const upgrade = checkUpgrade(req.headers);
+    if ('refused' in upgrade) {
+      endSocketWithStatus(socket, 400, 'BadRequest', upgrade.refused);
+      record(req, ctx, { decision: 'forbid', reason: upgrade.refused, code: 400 });
+      return;
+    }
+    const admission = await admitRequest(req, ctx, options, true);
+    if (!admission.ok) {
+      endSocketWithStatus(socket, admission.code, admission.statusReason, admission.message);
+      record(req, ctx, { decision: 'forbid', reason: admission.message, code: admission.code, ...(admission.issuer ? { issuer: admission.issuer } : {}) });
+      return;
+    }
+    const outcome = await forwardUpgrade(req, socket, head, {
+      upstream: options.upstream,
+      headers: admission.headers,
+      protocol: upgrade.protocol,
+      responseHeaderTimeoutMs: options.responseHeaderTimeoutMs,
+      trackStream: tracked,
+    });
+    completed(req, ctx, admission, outcome);
+  }
+
+  const crash = (err: unknown) => logger.error({ err: (err as Error).stack ?? String(err) }, 'request handling failed');
+  return {
+    onRequest(req, res) {
+      handleRequest(req, res).catch((err) => {
+        crash(err);
+        writeStatus(res, 500, 'InternalError', 'internal error');
+      });
+    },
+    onUpgrade(req, socket, head) {
+      socket.on('error', () => socket.destroy());
+      handleUpgrade(req, socket, head).catch((err) => {
+        crash(err);
+        endSocketWithStatus(socket, 500, 'InternalError', 'internal error');
+      });
+    },
+  };
+}

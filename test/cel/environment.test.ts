@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CelCompileError, CelEnvironment, CelEvaluationError, compileExpression, CostMeter, lazyVariables } from '../../src/cel/index.js';
+import { evalCel } from './support.js';
+
+const deployment = { spec: { replicas: 5, ratio: 0.5, template: { spec: { containers: [{ name: 'a' }], hostNetwork: null } } } };
+
+test('JSON integers are CEL ints and doubles stay doubles', () => {
+  assert.equal(evalCel('object.spec.replicas > 3', { object: deployment }), true);
+  assert.equal(evalCel('object.spec.replicas + 1', { object: deployment }), 6);
+  assert.equal(evalCel('object.spec.replicas * 2 == 10', { object: deployment }), true);
+  assert.equal(evalCel('object.spec.ratio * 2.0', { object: deployment }), 1);
+  assert.equal(evalCel('size(object.spec.template.spec.containers) == 1', { object: deployment }), true);
+  assert.equal(evalCel('type(object.spec.replicas) == int', { object: deployment }), true);
+});
+
+test('null fields are absent: has() is false and selecting them is a no-such-key error', () => {
+  assert.equal(evalCel('has(object.spec.template.spec.hostNetwork)', { object: deployment }), false);
+  assert.throws(() => evalCel('object.spec.template.spec.hostNetwork', { object: deployment }), /No such key: hostNetwork/);
+  assert.equal(evalCel('object.spec.template.spec.?hostNetwork.orValue(false)', { object: deployment }), false);
+  assert.equal(evalCel('oldObject == null', { oldObject: null }), true);
+});
+
+test('unknown fields raise errors naming the key and position', () => {
+  assert.throws(
+    () => evalCel('object.spec.missing == 1', { object: deployment }),
+    (e: unknown) => e instanceof CelEvaluationError && e.position?.line === 1 && e.position.column === 13 && /No such key: missing/.test(e.message),
+  );
+});
+
+test('compile errors carry line:column and a caret line', () => {
+  assert.throws(
+    () => compileExpression('object.a &&\n  object.b +', { variables: { object: 'dyn' } }),
+    (e: unknown) => e instanceof CelCompileError && e.position?.line === 2 && /^2:\d+: /.test(e.message) && e.message.includes('^'),
+  );
+  assert.throws(() => compileExpression('nope > 1'), (e: unknown) => e instanceof CelCompileError && /Unknown variable: nope/.test(e.message));
+  assert.throws(() => compileExpression('"a".noSuchFunction()'), CelCompileError);
+});
+
+test('compile-time bounds on length and nesting', () => {
+  assert.throws(() => compileExpression('1 + '.repeat(40_000) + '1'), /characters long; the limit is/);
+  assert.throws(() => compileExpression('['.repeat(200) + ']'.repeat(200)), CelCompileError);
+});
+
+test('results are JSON-like', () => {
+  assert.deepEqual(evalCel('{"a": [1, 2.5, "x"], "b": optional.none().orValue(3)}'), { a: [1, 2.5, 'x'], b: 3 });
+  assert.equal(evalCel('optional.none()'), undefined);
+  assert.equal(evalCel('timestamp("2024-01-02T03:04:05Z")'), '2024-01-02T03:04:05.000Z');
+  assert.equal(evalCel('duration("90m")'), '5400s');
+  assert.equal(evalCel('9223372036854775807'), 9223372036854775807n);
+});
+
+test('macros and optionals', () => {
+  const pod = { spec: { containers: [{ name: 'a', ports: [{ containerPort: 80 }] }, { name: 'b' }] } };
+  assert.equal(evalCel('object.spec.containers.all(c, c.name.size() == 1)', { object: pod }), true);
+  assert.equal(evalCel('object.spec.containers.exists(c, has(c.ports))', { object: pod }), true);
+  assert.equal(evalCel('object.spec.containers.exists_one(c, c.name == "b")', { object: pod }), true);
+  assert.deepEqual(evalCel('object.spec.containers.map(c, c.name)', { object: pod }), ['a', 'b']);
+  assert.deepEqual(evalCel('object.spec.containers.filter(c, !has(c.ports)).map(c, c.name)', { object: pod }), ['b']);
+  assert.equal(evalCel('object.spec.containers[0].?ports[?0].?containerPort.orValue(0)', { object: pod }), 80);
+  assert.equal(evalCel('object.spec.containers[1].?ports[?0].?containerPort.orValue(0)', { object: pod }), 0);
+  assert.equal(evalCel('optional.of(1).hasValue() && optional.of(2).value() == 2'), true);
+  assert.equal(evalCel('cel.bind(n, 3, n * n)'), 9);
+});
+
+test('two-variable comprehensions', () => {
+  assert.equal(evalCel('[10, 20].all(i, v, v > i)'), true);
+  assert.equal(evalCel('{"a": 1, "b": 2}.exists(k, v, k == "b" && v == 2)'), true);
+  assert.equal(evalCel('[1, 2, 2].existsOne(i, v, v == 1)'), true);
+  assert.deepEqual(evalCel('[1, 2, 3].transformList(i, v, i > 0, v * 10)'), [20, 30]);
+  assert.deepEqual(evalCel('{"a": 1}.transformMap(k, v, v + 1)'), { a: 2 });
+  assert.deepEqual(evalCel('{"a": "x"}.transformMapEntry(k, v, {v: k})'), { x: 'a' });
+  assert.throws(() => evalCel('[1, 2].transformMapEntry(i, v, {"same": v})'), /duplicate key/);
+});
+
+test('lazy variables are evaluated once, in order of use, and share the budget', () => {
+  const env = new CelEnvironment({ variables: { object: 'dyn', variables: 'map' } });
+  let evaluations = 0;
+  const programs = { names: env.compile('object.items.map(i, i.name)'), count: env.compile('size(variables.names)') };
+  const meter = new CostMeter(1000);
+  const activation: Record<string, unknown> = { object: { items: [{ name: 'x' }, { name: 'y' }] } };
+  const vars = lazyVariables(programs, () => {
+    evaluations++;
+    return activation;
+  }, meter);
+  activation.variables = vars;
+  const rule = env.compile('variables.count == 2 && variables.names[0] == "x" && variables.count > 1');
+  assert.equal(rule.evaluate(activation, { meter }), true);
+  assert.equal(evaluations, 2);
+  assert.ok(meter.cost > 0);
+});
+
+test('custom libraries extend the environment without touching it', () => {
+  class Image {
+    constructor(readonly ref: string) {}
+  }
+  const env = new CelEnvironment({
+    variables: { object: 'dyn' },
+    libraries: [
+      {
+        name: 'test.images',
+        types: [{ name: 'test.Image', ctor: Image }],
+        functions: [
+          { signature: 'image(string): test.Image', handler: (s: string) => new Image(s) },
+          { signature: 'test.Image.registry(): string', handler: (i: Image) => i.ref.split('/')[0] },
+        ],
+      },
+    ],
+  });
+  assert.equal(env.compile('image(object.image).registry()').evaluate({ object: { image: 'ghcr.io/x/y:1' } }), 'ghcr.io');
+  // Other environments are unaffected.
+  assert.throws(() => compileExpression('image("x")'), CelCompileError);
+});

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../../../src/kube/object.js';
+import { ObjectIndex } from '../../../src/kube/matching/object-index.js';
+import { createValidatingPolicy, parseValidatingPolicy } from '../../../src/policy/kyverno/validating-policy.js';
+import type { RuleOutcome } from '../../../src/policy/policy.js';
+
+function policy(spec: Record<string, unknown>, extra: Partial<KubeObject> = {}, lookup = new ObjectIndex()) {
+  const parsed = parseValidatingPolicy({ apiVersion: 'policies.kyverno.io/v1', kind: 'ValidatingPolicy', metadata: { name: 'no-privileged' }, spec, ...extra });
+  if (!parsed.ok) assert.fail(parsed.errors.join('\n'));
+  return createValidatingPolicy(parsed.value, lookup);
+}
+
+const podsOnly = { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: ['CREATE', 'UPDATE'] }] };
+const noPrivileged = {
+  validationActions: ['Audit'],
+  matchConstraints: podsOnly,
+  validations: [{ expression: 'object.spec.containers.all(c, !c.?securityContext.?privileged.orValue(false))', message: 'privileged containers are not allowed' }],
+};
+const podSpec = (privileged: boolean) => ({ containers: [{ name: 'app', image: 'nginx', securityContext: { privileged } }] });
+const evaluate = (p: ReturnType<typeof policy>, object: KubeObject) => p.evaluate({ object, operation: 'CREATE' }) as RuleOutcome[];
+
+test('a violation is a fail whatever the validationActions, which are recorded', () => {
+  const [outcome] = evaluate(policy(noPrivileged), { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: podSpec(true) });
+  assert.deepEqual([outcome!.rule, outcome!.result, outcome!.message], ['validations[0]', 'fail', 'privileged containers are not allowed']);
+  assert.deepEqual(outcome!.properties?.validationActions, ['Audit']);
+});
+
+test('pod rules are auto-generated for controllers: Deployment and CronJob templates are judged', () => {
+  const p = policy(noPrivileged);
+  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { metadata: {}, spec: podSpec(true) } } };
+  const cronjob = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: podSpec(false) } } } } };
+  assert.equal(evaluate(p, deployment)[0]!.result, 'fail');
+  assert.equal(evaluate(p, cronjob)[0]!.result, 'pass');
+  assert.equal(evaluate(p, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } })[0]!.result, 'skip');
+});
+
+test('autogen is limited to spec.autogen.podControllers.controllers and off when the policy matches more than pods', () => {
+  const onlyDeployments = policy({ ...noPrivileged, autogen: { podControllers: { controllers: ['deployments'] } } });
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: podSpec(true) } } };
+  assert.equal(evaluate(onlyDeployments, job)[0]!.result, 'skip');
+  const selective = policy({ ...noPrivileged, matchConstraints: { ...podsOnly, objectSelector: { matchLabels: { app: 'x' } } } });
+  assert.equal(evaluate(selective, { ...job, kind: 'Deployment', apiVersion: 'apps/v1' })[0]!.result, 'skip');
+});
+
+test('the pod view keeps the controller namespace (object.metadata.namespace) and the template labels', () => {
+  const p = policy({
+    matchConstraints: podsOnly,
+    validations: [{ expression: "object.metadata.namespace != 'default' && 'app' in object.metadata.?labels.orValue({})" }],
+  });
+  const ok = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'shop' }, spec: { template: { metadata: { labels: { app: 'x' } }, spec: podSpec(false) } } };
+  assert.equal(evaluate(p, ok)[0]!.result, 'pass');
+  assert.equal(evaluate(p, { ...ok, metadata: { name: 'd' } })[0]!.result, 'fail', 'no namespace means default');
+});
+
+test('resource.Get reads the lookup; namespaced policies only judge their namespace', () => {
+  const lookup = new ObjectIndex([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'registries', namespace: 'kyverno' }, data: { allowed: 'ghcr.io/' } }]);
+  const spec = {
+    matchConstraints: podsOnly,
+    variables: [{ name: 'allowed', expression: "resource.Get('v1', 'configmaps', 'kyverno', 'registries').data.allowed" }],
+    validations: [{ expression: 'object.spec.containers.all(c, c.image.startsWith(variables.allowed))' }],
+  };
+  const p = policy(spec, {}, lookup);
+  assert.equal(evaluate(p, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: { containers: [{ name: 'a', image: 'ghcr.io/x' }] } })[0]!.result, 'pass');
+  assert.equal(evaluate(p, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: { containers: [{ name: 'a', image: 'docker.io/x' }] } })[0]!.result, 'fail');
+  const missing = policy(spec);
+  const [error] = evaluate(missing, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: { containers: [{ name: 'a', image: 'x' }] } });
+  assert.equal(error!.result, 'error');
+  assert.match(error!.message, /not found among the inputs/);
+  const namespaced = policy(spec, { kind: 'NamespacedValidatingPolicy', metadata: { name: 'n', namespace: 'team-a' } }, lookup);
+  assert.equal(evaluate(namespaced, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team-b' }, spec: {} })[0]!.result, 'skip');
+});
+
+test('functions that need a registry fail the evaluation with a reason instead of passing', () => {
+  const p = policy({ matchConstraints: podsOnly, validations: [{ expression: "object.spec.containers.all(c, image.GetMetadata(c.image).config.User != 'root')" }] });
+  const [outcome] = evaluate(p, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: podSpec(false) });
+  assert.equal(outcome!.result, 'error');
+  assert.match(outcome!.message, /registry access/);
+});
+
+test('JSON payload mode is rejected at load', () => {
+  const parsed = parseValidatingPolicy({ apiVersion: 'policies.kyverno.io/v1alpha1', kind: 'ValidatingPolicy', metadata: { name: 'j' },
+    spec: { evaluation: { mode: 'JSON' }, validations: [{ expression: 'true' }] } });
+  assert.equal(parsed.ok, false);
+});
