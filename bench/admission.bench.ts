@@ -7,7 +7,7 @@
 // its own process. Baseline, in the same run: an HTTPS webhook that parses the AdmissionReview and allows it.
 // Reports peak requests/s and latency of both, latency of the subject at a fixed rate, and the subject's RSS
 // sampled each second during the fixed-rate run (flat memory = no growth from first to last sample).
-import autocannon from 'autocannon';
+import { createRequire } from 'node:module';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -19,6 +19,15 @@ import { NO_CLUSTER_OBJECTS } from '../src/admission/cluster-objects.js';
 import { createLogger } from '../src/server/logger.js';
 import { createTestTls } from '../test/support/tls.js';
 import { fmt } from './support/stats.js';
+
+/** The part of autocannon's API used here (the package ships no type declarations). */
+interface LoadResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<LoadResult>;
 
 const VPOL = fileURLToPath(new URL('../../shared/conformance/kyverno/pod-security-vpol', import.meta.url));
 
@@ -92,12 +101,12 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
-async function load(url: string, ca: string, options: { duration: number; connections: number; rate?: number }): Promise<autocannon.Result> {
+async function load(url: string, ca: string, options: { duration: number; connections: number; rate?: number }): Promise<LoadResult> {
   return autocannon({
     url: `${url}/validate`, method: 'POST', body: podReview(), headers: { 'content-type': 'application/json' },
     duration: options.duration, connections: options.connections, ...(options.rate ? { overallRate: options.rate } : {}),
     tlsOptions: { ca },
-  } as autocannon.Options);
+  });
 }
 
 async function main(): Promise<void> {
@@ -117,7 +126,7 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => rss.push(rssOf(subject.child.pid!)), 1000);
     const fixed = await load(subject.url, tls.ca, { duration, connections, rate });
     clearInterval(sampler);
-    const row = (name: string, r: autocannon.Result) => ({
+    const row = (name: string, r: LoadResult) => ({
       run: name, 'req/s': fmt(r.requests.average, 0), 'p50 ms': fmt(r.latency.p50), 'p99 ms': fmt(r.latency.p99), errors: r.errors + r.non2xx,
     });
     const table = [row('baseline peak', basePeak), row('gatehouse peak', subjectPeak), row(`gatehouse @${rate}/s`, fixed)];

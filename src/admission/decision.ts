@@ -19,11 +19,11 @@ export interface DecisionContext {
 }
 
 /** API server limits: single warnings over 256 characters may be truncated, and all warnings past 4 KiB dropped. */
-export const MAX_WARNING_CHARS = 256;
-export const MAX_WARNINGS_TOTAL_CHARS = 4096;
+const MAX_WARNING_CHARS = 256;
+const MAX_WARNINGS_TOTAL_CHARS = 4096;
 /** Bounds of a denial message and of each item in it. */
-export const MAX_MESSAGE_CHARS = 8192;
-export const MAX_ITEM_CHARS = 1024;
+const MAX_MESSAGE_CHARS = 8192;
+const MAX_ITEM_CHARS = 1024;
 const MAX_ANNOTATION_CHARS = 1024;
 
 export function truncate(text: string, max: number): string {
@@ -39,7 +39,7 @@ export function subjectOf(resource: { group: string; resource: string }, name: s
  * Joins items with `separator` until `max` characters, then says how many were left out, so the reader knows
  * the list is incomplete.
  */
-export function boundedJoin(items: readonly string[], separator: string, max: number): string {
+function boundedJoin(items: readonly string[], separator: string, max: number): string {
   let out = '';
   for (let i = 0; i < items.length; i++) {
     const item = truncate(items[i]!, MAX_ITEM_CHARS);

@@ -68,9 +68,7 @@ export function createAdmissionHandler(options: HandlerOptions): (req: IncomingM
   };
 
   const answer = async (webhook: Webhook, request: AdmissionRequest, deadline: Deadline): Promise<AdmissionDecision & { patch?: string }> => {
-    if (webhook === 'mutate') return reviewer.mutate(request);
-    const judgement = await reviewer.validate(request, deadline);
-    return judgement.decision;
+    return webhook === 'mutate' ? reviewer.mutate(request) : reviewer.validate(request, deadline);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, webhook: Webhook): Promise<void> => {

@@ -27,13 +27,6 @@ export interface ReviewerSettings {
   exemptionGroups: ReadonlySet<string>;
 }
 
-export interface Judgement {
-  decision: AdmissionDecision;
-  /** The kind judged, for metrics and logs. */
-  kind: string;
-  results: readonly PolicyResult[];
-}
-
 /** Subresources whose requests change what a pod runs; others (status, binding, scale…) are not judged by content. */
 const CONTENT_SUBRESOURCES = new Set(['', 'ephemeralcontainers']);
 
@@ -71,11 +64,10 @@ export class AdmissionReviewer {
   ) {}
 
   /** The validating webhook's judgement. Never throws: failures become the failure policy's decision. */
-  async validate(request: AdmissionRequest, deadline: Deadline): Promise<Judgement> {
+  async validate(request: AdmissionRequest, deadline: Deadline): Promise<AdmissionDecision> {
     const submitted = subjectObject(request);
-    const kind = request.kind.kind;
-    if (submitted === null) return { kind, results: [], decision: { allowed: true, warnings: [], auditAnnotations: { decision: 'allowed' } } };
-    const fail = (failure: Failure): Judgement => ({ kind, results: [], decision: failureDecision(failure, this.settings.failurePolicy) });
+    if (submitted === null) return { allowed: true, warnings: [], auditAnnotations: { decision: 'allowed' } };
+    const fail = (failure: Failure): AdmissionDecision => failureDecision(failure, this.settings.failurePolicy);
     // In admission the requester writes the exemption annotation, so only trusted groups may use it.
     const exemptionIgnored = !this.mayExempt(request) && withoutExemption(submitted) !== submitted;
     const object = exemptionIgnored ? withoutExemption(submitted) : submitted;
@@ -109,7 +101,7 @@ export class AdmissionReviewer {
     const subject = subjectOf(request.resource, nameOf(request, object));
     const decision = decide(results, { subject, podSecurity: set.podSecurity });
     if (exemptionIgnored) decision.warnings.unshift(`${EXEMPT_ANNOTATION} is ignored: only members of the groups Gatehouse trusts with exemptions may exempt objects at admission`);
-    return { kind, results, decision };
+    return decision;
   }
 
   /** The mutating webhook's answer: PSS-safe defaults as a JSON Patch, when enabled and applicable. */

@@ -1,7 +1,7 @@
 // JSON over HTTPS with every limit an issuer's answer needs: the configured CA (or the system roots), a deadline
 // for the whole exchange, a size cap, no redirects (a redirect could lead key fetches to a host the operator never
 // configured), and no plain HTTP. GET for discovery and keys; POST for the token endpoints the client side calls.
-import { request, type Agent } from 'node:https';
+import { request } from 'node:https';
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_DOCUMENT_BYTES = 512 * 1024;
@@ -15,7 +15,6 @@ export interface HttpsJsonOptions {
   ca?: string;
   timeoutMs?: number;
   maxBytes?: number;
-  agent?: Agent;
 }
 
 export class FetchError extends Error {
@@ -23,7 +22,7 @@ export class FetchError extends Error {
 }
 
 export function fetchJson(url: string, options: HttpsJsonOptions = {}): Promise<unknown> {
-  const { ca, timeoutMs = DEFAULT_FETCH_TIMEOUT_MS, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES, agent, method = 'GET', form } = options;
+  const { ca, timeoutMs = DEFAULT_FETCH_TIMEOUT_MS, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES, method = 'GET', form } = options;
   const body = form ? new URLSearchParams(form).toString() : undefined;
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -35,7 +34,7 @@ export function fetchJson(url: string, options: HttpsJsonOptions = {}): Promise<
   }
   if (target.protocol !== 'https:') return Promise.reject(new FetchError(`refusing non-HTTPS URL ${url}`));
   return new Promise((resolve, reject) => {
-    const req = request(target, { method, headers, ...(ca ? { ca } : {}), ...(agent ? { agent } : {}) }, (res) => {
+    const req = request(target, { method, headers, ...(ca ? { ca } : {}) }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
         reject(new FetchError(`${method} ${url}: HTTP ${res.statusCode}`));

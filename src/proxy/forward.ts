@@ -51,31 +51,38 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
       return;
     }
     const started = process.hrtime.bigint();
+    const upstreamReq = options.upstream.request(req.method ?? 'GET', req.url ?? '/', options.headers);
     let settled = false;
+    let responded = false;
+    let untrack = () => {};
+    let headerTimer: NodeJS.Timeout | undefined;
+    let endEarly = (_why: string) => {};
     const finish = (outcome: ForwardOutcome) => {
       if (settled) return;
       settled = true;
+      clearTimeout(headerTimer);
       untrack();
       resolve(outcome);
     };
-    const upstreamReq = options.upstream.request(req.method ?? 'GET', req.url ?? '/', options.headers);
-    let untrack = () => {};
     const fail = (code: number, reason: 'ServiceUnavailable' | 'Timeout' | 'RequestEntityTooLarge', message: string) => {
       upstreamReq.destroy();
       writeStatus(res, code, reason, message);
       finish({ code: res.headersSent ? res.statusCode : code, error: message });
     };
-    const headerTimer = setTimeout(
+    headerTimer = setTimeout(
       () => fail(504, 'Timeout', `the upstream API server did not answer within ${options.responseHeaderTimeoutMs / 1000}s`),
       options.responseHeaderTimeoutMs,
     );
-    let responded = false;
-    let endEarly = (_why: string) => {};
     upstreamReq.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(headerTimer);
       if (responded) endEarly(`upstream stream failed: ${err.code ?? err.message}`);
       else if (!settled) fail(502, 'ServiceUnavailable', `the upstream API server is unreachable (${err.code ?? err.message})`);
     });
+    if (options.trackStream) {
+      untrack = options.trackStream(() => {
+        if (responded) upstreamReq.destroy();
+        else fail(503, 'ServiceUnavailable', 'the proxy is shutting down; retry');
+      });
+    }
     upstreamReq.on('response', (upstreamRes: IncomingMessage) => {
       clearTimeout(headerTimer);
       const upstreamSeconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -86,7 +93,6 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
       responded = true;
       res.writeHead(upstreamRes.statusCode ?? 502, clientResponseHeaders(upstreamRes.rawHeaders, upstreamRes.headers));
       res.flushHeaders();
-      if (options.trackStream) untrack = options.trackStream(() => upstreamReq.destroy());
       // A chunked body (watch, follow) is ended cleanly so the client sees the stream close and re-lists; a body
       // with a declared length cannot be completed, so the client connection is dropped instead.
       endEarly = (why) => {
@@ -112,7 +118,6 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
     res.on('close', () => {
       if (!res.writableFinished) {
         upstreamReq.destroy();
-        clearTimeout(headerTimer);
         finish({ code: res.headersSent ? res.statusCode : 0, error: 'client disconnected' });
       }
     });
@@ -120,7 +125,6 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
     limiter.on('error', (err) => {
       req.unpipe(limiter);
       req.resume();
-      clearTimeout(headerTimer);
       if (err instanceof BodyTooLarge) fail(413, 'RequestEntityTooLarge', err.message);
       else fail(502, 'ServiceUnavailable', 'request body could not be forwarded');
     });

@@ -313,6 +313,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       const since = Number(url.searchParams.get('resourceVersion') ?? '0');
       const fieldName = /metadata\.name=([^,]+)/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
       res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      res.flushHeaders();
       const emit = (event: (typeof events)[number]) => {
         if (event.resource !== resource) return;
         const meta = event.object.metadata as { namespace?: string; name?: string };

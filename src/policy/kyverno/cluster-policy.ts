@@ -225,8 +225,9 @@ function ruleTarget(rule: ClusterPolicyRule, controllers: string[], attrs: Admis
   if (matchesBlock(rule.match, attrs, roles) && !excludedBy(rule.exclude, attrs, roles)) {
     return { name: rule.name, object: attrs.object, oldObject: attrs.oldObject };
   }
-  const { group, version, kind } = attrs.resource;
-  if (!rule.autogen || !controllers.includes(kind) || version !== 'v1' || (group !== 'apps' && group !== 'batch' && group !== '')) return undefined;
+  // Kyverno's autogen rules match controller kinds in any version (e.g. batch/v1beta1 CronJobs).
+  const { group, kind } = attrs.resource;
+  if (!rule.autogen || !controllers.includes(kind) || (group !== 'apps' && group !== 'batch' && group !== '')) return undefined;
   // The autogen rule is the rule with its Pod kinds replaced by the controllers: match everything else as a Pod.
   const asPod: AdmissionAttributes = { ...attrs, resource: { ...attrs.resource, group: '', version: 'v1', kind: 'Pod', resource: 'pods' } };
   if (!matchesBlock(rule.match, asPod, roles) || excludedBy(rule.exclude, asPod, roles)) return undefined;
