@@ -5,7 +5,7 @@
 // Run: node --import tsx bench/pss.bench.ts [corpus-resources] [fixtures-dir]   (default 2000 ../shared/conformance/pss)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseManifestText } from '../src/kube/manifests.js';
 import { asRecord, podTemplateOf } from '../src/kube/pod-template.js';
 import type { KubeObject } from '../src/kube/object.js';
 import { evaluatePodSecurity, type PssSelector } from '../src/policy/pss/index.js';
@@ -31,8 +31,9 @@ function fixturePods(): Pod[] {
   const dir = join(fixturesDir, 'restricted', 'v1.37');
   if (!existsSync(dir)) return [];
   return ['pass', 'fail'].flatMap((kind) => readdirSync(join(dir, kind)).map((name) => {
-    const pod = asRecord(parse(readFileSync(join(dir, kind, name), 'utf8')))!;
-    return { metadata: pod.metadata, spec: pod.spec };
+    const [entry] = parseManifestText(readFileSync(join(dir, kind, name), 'utf8'), name);
+    const pod = entry?.type === 'object' ? entry.object : { metadata: {}, spec: {} };
+    return { metadata: pod.metadata, spec: asRecord(pod.spec) };
   }));
 }
 

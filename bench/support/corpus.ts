@@ -3,7 +3,7 @@
 // about twenty documents each, like a repository of application manifests.
 import { mkdirSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 
 /** A small, seeded PRNG (mulberry32) so every run generates the same corpus. */
 function random(seed: number): () => number {
@@ -116,7 +116,7 @@ export function generateCorpus(dir: string, count: number, seed = 42): string[] 
     const docs: string[] = [];
     for (let i = start; i < Math.min(count, start + perFile); i++) {
       const object = rand() < 0.7 ? workload(rand, i) : companion(rand, i);
-      docs.push(`# Source: shop/templates/${String(object.kind).toLowerCase()}-${i}.yaml\n${stringify(object)}`);
+      docs.push(`# Source: shop/templates/${String(object.kind).toLowerCase()}-${i}.yaml\n${dump(object, { lineWidth: -1 })}`);
     }
     const file = join(dir, `team-${Math.floor(start / 500)}`, `manifests-${start}.yaml`);
     mkdirSync(join(dir, `team-${Math.floor(start / 500)}`), { recursive: true });

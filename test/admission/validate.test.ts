@@ -14,7 +14,7 @@ const USERS: UserInfo[] = [
   { username: 'github:org/app', groups: ['ci'], extra: { 'gatehouse.dev/repository': ['org/app'], 'gatehouse.dev/ref': ['refs/heads/main'] } },
 ];
 
-describe('validating webhook (PSS restricted enforced, baseline… warned)', () => {
+describe('validating webhook (PSS baseline enforced, restricted warned)', () => {
   let webhook: TestWebhook;
   before(async () => {
     const settings = { ...DEFAULT_SETTINGS, podSecurity: { enforce: { level: 'baseline', version: 'latest' }, warn: { level: 'restricted', version: 'latest' } } } as const;

@@ -2,8 +2,7 @@
 // every `fail/` pod must be denied and every `pass/` pod allowed at that level and version.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { asRecord } from '../../kube/pod-template.js';
+import { parseManifestText } from '../../kube/manifests.js';
 import type { PssLevel } from './check.js';
 import { evaluatePodSecurity, forbiddenSummary } from './evaluate.js';
 import { isPssVersion, type PssVersion } from './version.js';
@@ -43,7 +42,8 @@ export function runPssConformance(dir: string): ConformanceReport {
       for (const expectation of EXPECTATIONS) {
         for (const name of listDir(join(dir, level, version, expectation)).filter((n) => n.endsWith('.yaml'))) {
           const file = join(level, version, expectation, name);
-          const pod = asRecord(parse(readFileSync(join(dir, file), 'utf8')));
+          const [entry] = parseManifestText(readFileSync(join(dir, file), 'utf8'), file);
+          const pod = entry?.type === 'object' ? entry.object : undefined;
           const results = evaluatePodSecurity({ level, version: version as PssVersion }, pod?.metadata, pod?.spec);
           const denied = results.some((r) => !r.allowed);
           report.total++;
