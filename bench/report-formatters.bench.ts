@@ -4,7 +4,7 @@
 import type { RuleInfo } from '../src/policy/policy.js';
 import type { PolicyResult } from '../src/policy/result.js';
 import { FORMAT_NAMES, FORMATTERS, isFormatName } from '../src/report/formatters.js';
-import type { ReportInput } from '../src/report/report.js';
+import { writeReport, type ReportInput } from '../src/report/report.js';
 import { compareToBaseline, fmt } from './support/stats.js';
 
 const resources = Number(process.argv[2] ?? 10_000);
@@ -41,9 +41,9 @@ const formats = process.env.FORMATS ? process.env.FORMATS.split(',').filter(isFo
 const rows: Record<string, string | number>[] = [];
 for (const name of formats) {
   bytes = 0;
-  FORMATTERS[name](input, sink, { color: false });
+  writeReport(FORMATTERS[name], input, sink);
   const outputMB = bytes / 1e6;
-  const { subjectMs, baselineMs, ratio } = await compareToBaseline(() => FORMATTERS[name](input, sink, { color: false }), baseline, rounds);
+  const { subjectMs, baselineMs, ratio } = await compareToBaseline(() => writeReport(FORMATTERS[name], input, sink), baseline, rounds);
   rows.push({ format: name, results: input.results.length, 'median ms': fmt(subjectMs, 0), 'baseline ms': fmt(baselineMs, 0),
     ratio: fmt(ratio), 'µs/result': fmt((subjectMs * 1000) / input.results.length), 'output MB': fmt(outputMB, 1) });
 }

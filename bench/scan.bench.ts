@@ -1,7 +1,9 @@
-// Whole-CLI `gatehouse scan` (PSS restricted + built-in rules, text report) against a baseline that only reads and
-// parses the same files, on generated corpora of 1k, 10k and 50k resources. Both run as fresh processes from the
-// built dist/, interleaved round by round. Reports the ratio, µs per resource (to show cost is linear) and peak RSS.
+// Whole-CLI `gatehouse scan` (PSS restricted + built-in rules, text report by default) against a baseline that only
+// reads and parses the same files, on generated corpora of 1k, 10k and 50k resources. Both run as fresh processes
+// from the built dist/, interleaved round by round. Reports the ratio, µs per resource (to show cost is linear) and
+// peak RSS. The report goes to standard output, discarded.
 // Run: npm run build && node --import tsx bench/scan.bench.ts [sizes…]   (default 1000 10000 50000)
+//      FORMAT=json|sarif|junit|policyreport for another format; BENCH_ROUNDS=n (default 3)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { fmt, median } from './support/stats.js';
 const root = new URL('..', import.meta.url).pathname;
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const format = process.env.FORMAT ?? 'text';
 const rssDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-rss-'));
 
 function run(args: string[]): { ms: number; rss: number } {
@@ -32,11 +35,12 @@ for (const size of sizes.length > 0 ? sizes : [1000, 10000, 50000]) {
   const parse: { ms: number; rss: number }[] = [];
   for (let i = 0; i < rounds; i++) {
     parse.push(run([join(root, 'bench/support/parse-only.mjs'), dir]));
-    scan.push(run([join(root, 'dist/cli/main.js'), 'scan', dir, '--pss', 'restricted:latest']));
+    scan.push(run([join(root, 'dist/cli/main.js'), 'scan', dir, '--pss', 'restricted:latest', '--format', format]));
   }
   const scanMs = median(scan.map((r) => r.ms));
   const parseMs = median(parse.map((r) => r.ms));
   const row = {
+    format,
     resources: size,
     scanMs: Math.round(scanMs),
     parseOnlyMs: Math.round(parseMs),
@@ -47,7 +51,7 @@ for (const size of sizes.length > 0 ? sizes : [1000, 10000, 50000]) {
     parsePeakRssMB: Math.round(Math.max(...parse.map((r) => r.rss)) / 2 ** 20),
   };
   rows.push(row);
-  console.log(`${String(size).padStart(6)} resources: scan ${row.scanMs} ms, parse-only ${row.parseOnlyMs} ms, ratio ${row.ratio}× (target ≤ 2), ` +
+  console.log(`${String(size).padStart(6)} resources, ${format}: scan ${row.scanMs} ms, parse-only ${row.parseOnlyMs} ms, ratio ${row.ratio}× (target ≤ 2), ` +
     `${row.scanUsPerResource} µs/resource, peak RSS ${row.scanPeakRssMB} MB (target ≤ 300 at 50k)`);
 }
 rmSync(rssDir, { recursive: true, force: true });

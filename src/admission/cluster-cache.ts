@@ -1,11 +1,12 @@
 // A watched cache of the objects admission looks up (Namespaces and policy parameter kinds), kept current by
 // @kubernetes/client-node list+watch informers, so a request never waits for the API server: a webhook that calls
 // the API server while the API server waits for the webhook is how clusters deadlock.
-import type { CoreV1Api, Informer, KubeConfig, KubernetesListObject, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
+import type { Informer, KubeConfig, KubernetesListObject, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
 import { labelsOf, matchesLabelSelector } from '../kube/matching/label-selector.js';
 import type { KubeObject } from '../kube/object.js';
 import type { Logger } from '../server/logger.js';
 import type { ClusterObjects } from './cluster-objects.js';
+import { listAll, type ListedKind } from './kube-api.js';
 
 /** A kind to watch. `plural` is the resource name in the API path (`configmaps`, `widgets`). */
 export interface WatchedKind {
@@ -17,18 +18,14 @@ export interface WatchedKind {
 
 export const NAMESPACES: WatchedKind = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces' };
 
-/** Core kinds a policy may take parameters from. Secrets are deliberately absent: they never enter the cache. */
-const CORE_LISTS: Record<string, (api: CoreV1Api) => Promise<unknown>> = {
-  namespaces: (api) => api.listNamespace(),
-  configmaps: (api) => api.listConfigMapForAllNamespaces(),
-};
-
 type Watched = Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
 
 interface Entry {
   kind: WatchedKind;
   informer: Watched;
   synced: boolean;
+  /** Failed starts in a row, for the backoff; reset by a start that lists and watches. */
+  failures: number;
 }
 
 const RESTART_DELAYS_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
@@ -39,10 +36,7 @@ function keyOf(group: string, kind: string): string {
 
 type ClientNode = typeof import('@kubernetes/client-node');
 
-/**
- * The Kubernetes client is loaded only when a cluster is used: its HTTP stack needs a newer Node.js than the rest
- * of Gatehouse, and offline commands must not depend on it.
- */
+/** The Kubernetes client is loaded only when a cluster is used, so offline commands neither load nor depend on it. */
 export async function loadClientNode(): Promise<ClientNode> {
   try {
     return await import('@kubernetes/client-node');
@@ -66,20 +60,9 @@ export async function loadKubeConfig(source: { kubeconfig?: string; inCluster?: 
   return kc;
 }
 
-function listFunction(client: ClientNode, kc: KubeConfig, kind: WatchedKind): () => Promise<KubernetesListObject<KubernetesObject>> {
-  const { CoreV1Api, CustomObjectsApi } = client;
-  if (kind.group === '') {
-    const list = CORE_LISTS[kind.plural];
-    if (!list) throw new Error(`cannot watch core kind ${kind.kind}: only ${Object.keys(CORE_LISTS).join(' and ')} are supported from the core group`);
-    const api = kc.makeApiClient(CoreV1Api);
-    return () => list(api) as Promise<KubernetesListObject<KubernetesObject>>;
-  }
-  const api = kc.makeApiClient(CustomObjectsApi);
-  return () => api.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural }) as Promise<KubernetesListObject<KubernetesObject>>;
-}
-
-function pathOf(kind: WatchedKind): string {
-  return kind.group === '' ? `/api/${kind.version}/${kind.plural}` : `/apis/${kind.group}/${kind.version}/${kind.plural}`;
+function listedOf(kind: WatchedKind): ListedKind {
+  const apiVersion = kind.group === '' ? kind.version : `${kind.group}/${kind.version}`;
+  return { apiVersion, kind: kind.kind, path: kind.group === '' ? `/api/${kind.version}/${kind.plural}` : `/apis/${kind.group}/${kind.version}/${kind.plural}` };
 }
 
 /**
@@ -92,33 +75,40 @@ export async function startClusterCache(kc: KubeConfig, kinds: readonly WatchedK
   const entries = new Map<string, Entry>();
   let closed = false;
   const timers = new Set<NodeJS.Timeout>();
-  const start = async (entry: Entry, attempt: number): Promise<void> => {
+  // The informer restarts a watch that ends by itself (from its last resourceVersion, or with a fresh list after
+  // 410 Gone) but stops on an error (API server unreachable, 5xx, 403); it is then started again after a backoff.
+  const start = async (entry: Entry): Promise<void> => {
     let failed = false;
     const onError = (err: unknown) => {
       failed = true;
       entry.informer.off('error', onError);
       if (closed) return;
-      const delay = RESTART_DELAYS_MS[Math.min(attempt, RESTART_DELAYS_MS.length - 1)]!;
+      const delay = RESTART_DELAYS_MS[Math.min(entry.failures++, RESTART_DELAYS_MS.length - 1)]!;
       logger.warn({ kind: entry.kind.kind, err: (err as Error)?.message ?? String(err), retryInMs: delay }, 'watch of cluster objects failed; retrying');
       const timer = setTimeout(() => {
         timers.delete(timer);
-        void start(entry, attempt + 1);
+        void start(entry);
       }, delay);
       timer.unref();
       timers.add(timer);
     };
     entry.informer.on('error', onError);
     await entry.informer.start();
-    if (!failed && !entry.synced) {
+    if (failed) return;
+    entry.failures = 0;
+    if (!entry.synced) {
       entry.synced = true;
       logger.info({ kind: entry.kind.kind, objects: entry.informer.list().length }, 'cluster objects cache synced');
     }
   };
   for (const kind of kinds) {
-    const informer = client.makeInformer(kc, pathOf(kind), listFunction(client, kc, kind)) as Watched;
-    entries.set(keyOf(kind.group, kind.kind), { kind, informer, synced: false });
+    const listed = listedOf(kind);
+    // Listed as raw JSON, like the watch events that follow: objects as stored, every field kept.
+    const list = () => listAll(kc, listed) as unknown as Promise<KubernetesListObject<KubernetesObject>>;
+    const informer = client.makeInformer(kc, listed.path, list) as Watched;
+    entries.set(keyOf(kind.group, kind.kind), { kind, informer, synced: false, failures: 0 });
   }
-  await Promise.all([...entries.values()].map((entry) => start(entry, 0)));
+  await Promise.all([...entries.values()].map(start));
 
   const cacheOf = (group: string, kind: string) => entries.get(keyOf(group, kind))?.informer;
   const get = (group: string, kind: string, namespace: string, name: string): KubeObject | undefined =>

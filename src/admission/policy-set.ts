@@ -1,7 +1,7 @@
 // The policies one admission decision runs against, compiled together and swapped as a whole: a request is judged
 // by one consistent set, never by half of an old set and half of a new one.
 import type { Policy } from '../policy/policy.js';
-import { PolicyEngine } from '../policy/engine.js';
+import { PolicyEngine, type ExemptionMode } from '../policy/engine.js';
 import { guardPolicy, type PolicyObserver } from './deadline.js';
 
 export interface PolicySet {
@@ -24,7 +24,11 @@ export interface PolicySetParts {
   declared: Policy[];
 }
 
-export function createPolicySet(parts: PolicySetParts, observe: PolicyObserver): PolicySet {
+/**
+ * `exemptions` says whose `gatehouse.dev/exempt` annotations count: at admission the requester writes them, so only
+ * trusted requesters' (see exemptionsFrom); at rest (audit) every stored object's.
+ */
+export function createPolicySet(parts: PolicySetParts, observe: PolicyObserver, exemptions: ExemptionMode = 'honor'): PolicySet {
   const names = new Set<string>();
   const guard = (policy: Policy): Policy => {
     if (names.has(policy.name)) throw new Error(`two policies are named "${policy.name}"; policy names must be unique`);
@@ -35,9 +39,14 @@ export function createPolicySet(parts: PolicySetParts, observe: PolicyObserver):
   const builtin = parts.builtin.map(guard);
   const declared = parts.declared.map(guard);
   return {
-    all: new PolicyEngine([...podSecurity, ...builtin, ...declared]),
-    declared: new PolicyEngine(declared),
+    all: new PolicyEngine([...podSecurity, ...builtin, ...declared], {}, { exemptions }),
+    declared: new PolicyEngine(declared, {}, { exemptions }),
     podSecurity: new Map(parts.podSecurity.map(({ policy, level }) => [policy.name, level])),
     size: names.size,
   };
+}
+
+/** Exemptions count only in requests from members of `groups`. */
+export function exemptionsFrom(groups: ReadonlySet<string>): ExemptionMode {
+  return groups.size === 0 ? 'ignore' : (input) => input.userInfo?.groups?.some((group) => groups.has(group)) === true;
 }

@@ -3,7 +3,6 @@
 // itself fails, into what the failure policy says. No I/O happens here: lookups come from a watched cache.
 import type { KubeObject } from '../kube/object.js';
 import { hasPodTemplate } from '../kube/pod-template.js';
-import { EXEMPT_ANNOTATION, JUSTIFICATION_ANNOTATION } from '../policy/exemptions.js';
 import type { EvaluationInput } from '../policy/policy.js';
 import type { PolicyResult } from '../policy/result.js';
 import { namespaceObjectFor, type ClusterObjects } from './cluster-objects.js';
@@ -20,11 +19,6 @@ export interface ReviewerSettings {
   failurePolicy: FailurePolicy;
   /** The PSS-safe defaults /mutate applies; empty = mutation off (every request allowed unchanged). */
   mutationDefaults: ReadonlySet<PssDefault>;
-  /**
-   * Groups whose members may exempt their own objects with `gatehouse.dev/exempt` annotations. Anyone else who sets
-   * the annotation is judged as if it were absent: in admission, the requester writes the annotation.
-   */
-  exemptionGroups: ReadonlySet<string>;
 }
 
 /** Subresources whose requests change what a pod runs; others (status, binding, scale…) are not judged by content. */
@@ -65,12 +59,9 @@ export class AdmissionReviewer {
 
   /** The validating webhook's judgement. Never throws: failures become the failure policy's decision. */
   async validate(request: AdmissionRequest, deadline: Deadline): Promise<AdmissionDecision> {
-    const submitted = subjectObject(request);
-    if (submitted === null) return { allowed: true, warnings: [], auditAnnotations: { decision: 'allowed' } };
+    const object = subjectObject(request);
+    if (object === null) return { allowed: true, warnings: [], auditAnnotations: { decision: 'allowed' } };
     const fail = (failure: Failure): AdmissionDecision => failureDecision(failure, this.settings.failurePolicy);
-    // In admission the requester writes the exemption annotation, so only trusted groups may use it.
-    const exemptionIgnored = !this.mayExempt(request) && withoutExemption(submitted) !== submitted;
-    const object = exemptionIgnored ? withoutExemption(submitted) : submitted;
     let results: PolicyResult[];
     const set = this.policies();
     try {
@@ -99,9 +90,7 @@ export class AdmissionReviewer {
     const errors = errorsOf(results);
     if (errors.length > 0) return fail({ kind: 'internal', detail: errors.join('; ') });
     const subject = subjectOf(request.resource, nameOf(request, object));
-    const decision = decide(results, { subject, podSecurity: set.podSecurity });
-    if (exemptionIgnored) decision.warnings.unshift(`${EXEMPT_ANNOTATION} is ignored: only members of the groups Gatehouse trusts with exemptions may exempt objects at admission`);
-    return decision;
+    return decide(results, { subject, podSecurity: set.podSecurity });
   }
 
   /** The mutating webhook's answer: PSS-safe defaults as a JSON Patch, when enabled and applicable. */
@@ -120,18 +109,6 @@ export class AdmissionReviewer {
       return failureDecision({ kind: 'internal', detail: `computing defaults failed: ${(err as Error).message}` }, this.settings.failurePolicy);
     }
   }
-
-  private mayExempt(request: AdmissionRequest): boolean {
-    return (request.userInfo.groups ?? []).some((g) => this.settings.exemptionGroups.has(g));
-  }
-}
-
-/** The object without its exemption annotations, or the object itself when it has none. */
-function withoutExemption(object: KubeObject): KubeObject {
-  const annotations = object.metadata.annotations;
-  if (!annotations || (!(EXEMPT_ANNOTATION in annotations) && !(JUSTIFICATION_ANNOTATION in annotations))) return object;
-  const { [EXEMPT_ANNOTATION]: _exempt, [JUSTIFICATION_ANNOTATION]: _justification, ...rest } = annotations;
-  return { ...object, metadata: { ...object.metadata, annotations: rest } };
 }
 
 export function toResponse(uid: string, decision: AdmissionDecision & { patch?: string }): AdmissionResponse {

@@ -9,7 +9,7 @@ import type { ClusterObjects } from './cluster-objects.js';
 import type { AdmissionSettings } from './config.js';
 import { createAdmissionHandler } from './handler.js';
 import { createAdmissionMetrics } from './metrics.js';
-import { createPolicySet, type PolicySetParts } from './policy-set.js';
+import { createPolicySet, exemptionsFrom, type PolicySetParts } from './policy-set.js';
 import { startPolicyReloader, type PolicyReloader } from './policy-reloader.js';
 import { AdmissionReviewer } from './reviewer.js';
 
@@ -43,7 +43,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   const observe = (policy: string, seconds: number) => metrics.policySeconds.observe({ policy }, seconds);
   const policies = await startPolicyReloader({
     paths: options.policyPaths,
-    build: async () => createPolicySet(await options.loadPolicies(), observe),
+    build: async () => createPolicySet(await options.loadPolicies(), observe, exemptionsFrom(settings.exemptionGroups)),
     logger,
     metrics,
     ...(options.policyPollIntervalMs !== undefined ? { pollIntervalMs: options.policyPollIntervalMs } : {}),

@@ -5,6 +5,7 @@ import { CostMeter, DEFAULT_COST_LIMIT, METER_KEY } from './cost.js';
 import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } from './errors.js';
 import { CostExceeded, instrumentCost, renameCalls } from './instrument.js';
 import { applyLibrary, type CelLibrary } from './library.js';
+import { passNonOptionalReceivers } from './optional-receivers.js';
 import { KUBERNETES_LIBRARIES } from './library/kubernetes.js';
 import { fromCelValue, toCelValue } from './values.js';
 
@@ -107,6 +108,7 @@ export class CelEnvironment {
     renameCalls(parsed.ast, this.#renames);
     const checked = parsed.check();
     if (!checked.valid) throw compileError(checked.error, expression);
+    passNonOptionalReceivers(parsed.ast);
     instrumentCost(parsed.ast);
     return new Program(expression, checked.type ?? 'dyn', parsed, this.#costLimit, this.#renames);
   }

@@ -14,6 +14,8 @@
 //   `object.spec.replicas > 3`, `size(x) == 0` and `x.count + 1` work as in the API server. Map entries with a
 //   null value are dropped (absent, as after the API server's round-trip through typed objects): `has()` is false
 //   and selecting them is a "no such key" error — use `has()`, `?.` or `.orValue()` for optional fields.
+//   Callers that evaluate many expressions over the same objects convert them once with toCelValue and pass
+//   `{ celActivation: true }`.
 //   Values out are JSON-like: ints become numbers (BigInt beyond 2^53), optionals unwrap (none → undefined),
 //   timestamps become RFC 3339 strings. Pass `{ raw: true }` to get CEL values instead.
 // - Every evaluation has a cost budget (cost.ts; default 1,000,000 like the API server's per-expression limit,
@@ -24,9 +26,10 @@
 //
 // Extending
 // - Variables: declare them in `variables` with their CEL type ('dyn' for JSON objects that may be null, such
-//   as oldObject on CREATE; 'map' when always an object). Lazily evaluated values (e.g. Kubernetes
-//   `variables.<name>`): pass an object whose properties are getters — `lazyVariables()` builds one from
-//   compiled programs, evaluates each at most once and charges the shared meter.
+//   as oldObject on CREATE; 'map' when always an object). Lazily evaluated, composed variables (Kubernetes
+//   `variables.<name>`): a LazyVariables declares them as the fields of a CEL type (add its `library`, declare
+//   `variables` with its `typeName`), takes each compiled program, and binds an activation per evaluation; each
+//   variable is evaluated at most once, on first use, and charged to the shared meter.
 // - Functions, types and constants: pass `libraries: [myLibrary]` (a CelLibrary, library.ts). Namespaced
 //   functions such as `image.parse(…)` are a constant `image` of a library type plus methods on that type.
 //   Handlers fail with celError(message).
@@ -36,5 +39,5 @@ export { CelCompileError, CelCostLimitError, CelEvaluationError, type CelPositio
 export { CostMeter, DEFAULT_COST_LIMIT } from './cost.js';
 export type { CelConstant, CelFunction, CelLibrary, CelType } from './library.js';
 export { celError } from './fail.js';
-export { lazyVariables } from './lazy.js';
+export { LazyVariables } from './lazy.js';
 export { fromCelValue, toCelValue } from './values.js';

@@ -4,15 +4,15 @@
 // evaluate through an overridable `evaluate(ev, ast, ctx)` method.
 import { CostMeter, METER_KEY, sizeCost } from './cost.js';
 
-interface AstNode {
+export interface AstNode {
   op: string;
   args: unknown;
   pos: number;
   readonly meta: { evaluate: EvaluateFn; alternate?: AstNode; macro?: { evaluate: EvaluateFn } & Record<string, unknown> };
   evaluate: EvaluateFn;
 }
-type EvaluateFn = (ev: unknown, ast: unknown, ctx: EvalContext) => unknown;
-interface EvalContext {
+export type EvaluateFn = (ev: unknown, ast: unknown, ctx: EvalContext) => unknown;
+export interface EvalContext {
   getValue(key: string): unknown;
 }
 
@@ -94,7 +94,8 @@ function isAstNode(value: unknown): value is AstNode {
   );
 }
 
-function walk(root: unknown, visit: (node: AstNode) => void): void {
+/** Visits every node of an AST once, including alternate and macro expansions. */
+export function walk(root: unknown, visit: (node: AstNode) => void): void {
   const seen = new Set<unknown>();
   const stack: unknown[] = [root];
   while (stack.length > 0) {

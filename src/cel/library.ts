@@ -28,6 +28,8 @@ export interface CelType {
   name: string;
   /** The class of the values (constructors may be private: values come from library functions). */
   ctor: Function;
+  /** Fields expressions may select, with their CEL types; without it, any field is a `dyn`. */
+  fields?: Readonly<Record<string, string>>;
 }
 
 /** A constant; a namespace object (e.g. `format`) is a constant of a library type with methods. */
@@ -54,7 +56,7 @@ export interface CelLibrary {
 
 export function applyLibrary(env: Environment, library: CelLibrary): void {
   try {
-    for (const type of library.types ?? []) env.registerType(type.name, type.ctor as never);
+    for (const type of library.types ?? []) env.registerType(type.name, (type.fields ? { ctor: type.ctor, fields: type.fields } : type.ctor) as never);
     for (const constant of library.constants ?? []) env.registerConstant(constant.name, constant.type, constant.value);
     for (const fn of library.functions ?? []) {
       env.registerFunction(fn.signature, fn.handler as never, fn.description ? { description: fn.description } : undefined);

@@ -4,21 +4,16 @@
 //      JSON into unstructured objects (int64 when the number is integral, float64 otherwise). Map entries whose
 //      value is null or undefined are dropped, as a round-trip through the typed API objects drops them: `has()`
 //      is false and selecting the field is a no-such-key error. Nulls inside lists stay null. Strings, booleans,
-//      Date (→ timestamp) and Uint8Array (→ bytes) pass through. Converted objects are cached per input object,
-//      so the same (unmodified) object evaluated by many expressions is converted once.
+//      Date (→ timestamp) and Uint8Array (→ bytes) pass through, and so do instances of library types. The result
+//      of converting an object is cached for that object (the root only: caching every nested object cost five
+//      times the conversion itself), so the same unmodified object evaluated by many expressions is converted
+//      once.
 // Out: int/uint become JS numbers when they are safe integers (BigInt otherwise), maps become plain objects,
 //      optionals unwrap (none → undefined), timestamps become RFC 3339 strings, durations CEL's "<seconds>s" form.
 import { Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 
 const converted = new WeakMap<object, unknown>();
-const passThrough = new WeakSet<object>();
-
-/** Marks an object as already holding CEL values (e.g. lazily evaluated variables): toCelValue leaves it as is. */
-export function markPassThrough<T extends object>(value: T): T {
-  passThrough.add(value);
-  return value;
-}
 
 /** Bound on nesting of input values: deeper objects are rejected rather than recursed into. */
 export const MAX_VALUE_DEPTH = 100;
@@ -27,7 +22,14 @@ export class CelValueError extends Error {
   override readonly name = 'CelValueError';
 }
 
-export function toCelValue(value: unknown, depth = 0): unknown {
+export function toCelValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !isJsonContainer(value)) return convert(value, 0);
+  let out = converted.get(value);
+  if (out === undefined) converted.set(value, (out = convert(value, 0)));
+  return out;
+}
+
+function convert(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'number':
       return Number.isInteger(value) ? BigInt(value) : value;
@@ -38,42 +40,39 @@ export function toCelValue(value: unknown, depth = 0): unknown {
     case 'undefined':
       return null;
     case 'object':
-      return objectToCel(value, depth);
+      if (value === null || !isJsonContainer(value)) return value;
+      if (depth >= MAX_VALUE_DEPTH) throw new CelValueError(`value nests deeper than ${MAX_VALUE_DEPTH} levels`);
+      return Array.isArray(value) ? convertList(value, depth + 1) : value instanceof Map ? convertMap(value, depth + 1) : convertObject(value, depth + 1);
     default:
       throw new CelValueError(`a ${typeof value} cannot be a CEL value`);
   }
 }
 
-function objectToCel(value: object | null, depth: number): unknown {
-  if (value === null) return null;
-  if (value instanceof Date || value instanceof Uint8Array || value instanceof Optional) return value;
-  if (value instanceof Duration || value instanceof UnsignedInt || passThrough.has(value)) return value;
-  const cached = converted.get(value);
-  if (cached !== undefined) return cached;
-  if (depth >= MAX_VALUE_DEPTH) throw new CelValueError(`value nests deeper than ${MAX_VALUE_DEPTH} levels`);
-  let out: unknown;
-  if (Array.isArray(value)) {
-    const list = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) list[i] = toCelValue(value[i], depth + 1);
-    out = list;
-  } else if (value instanceof Map) {
-    const map = new Map<unknown, unknown>();
-    for (const [k, v] of value) if (v !== null && v !== undefined) map.set(toCelValue(k, depth + 1), toCelValue(v, depth + 1));
-    out = map;
-  } else if (isPlainObject(value)) {
-    // A null-prototype object: no inherited keys can be reached from an expression.
-    const map: Record<string, unknown> = Object.create(null);
-    for (const key of Object.keys(value)) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== null && v !== undefined) map[key] = toCelValue(v, depth + 1);
-    }
-    out = map;
-  } else {
-    // Instances of registered CEL types (library values such as quantities) pass through unchanged.
-    return value;
+function convertList(value: readonly unknown[], depth: number): unknown[] {
+  const list = new Array<unknown>(value.length);
+  for (let i = 0; i < value.length; i++) list[i] = convert(value[i], depth);
+  return list;
+}
+
+function convertMap(value: Map<unknown, unknown>, depth: number): Map<unknown, unknown> {
+  const map = new Map<unknown, unknown>();
+  for (const [k, v] of value) if (v !== null && v !== undefined) map.set(convert(k, depth), convert(v, depth));
+  return map;
+}
+
+function convertObject(value: object, depth: number): Record<string, unknown> {
+  // A null-prototype object: no inherited keys can be reached from an expression.
+  const map: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== null && v !== undefined) map[key] = convert(v, depth);
   }
-  converted.set(value, out);
-  return out;
+  return map;
+}
+
+/** Arrays, Maps and plain objects are converted; anything else (Date, bytes, library values) is already a CEL value. */
+function isJsonContainer(value: object): boolean {
+  return Array.isArray(value) || value instanceof Map || isPlainObject(value);
 }
 
 function isPlainObject(value: object): boolean {

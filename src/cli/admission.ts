@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { loadAdmissionConfiguration, readAdmissionConfiguration } from '../admission/admission-configuration.js';
 import { loadKubeConfig, NAMESPACES, startClusterCache } from '../admission/cluster-cache.js';
 import { loadStaticObjects, NO_CLUSTER_OBJECTS, type ClusterObjects } from '../admission/cluster-objects.js';
@@ -12,6 +11,7 @@ import { DEFAULT_SETTINGS, DEFAULT_TIMEOUT_SECONDS, type AdmissionSettings } fro
 import { admissionManifests } from '../admission/manifests/build.js';
 import { loadAdmissionPolicies } from '../admission/policy-sources.js';
 import { startAdmissionServer } from '../admission/server.js';
+import { yamlDocuments } from '../admission/yaml-documents.js';
 import { parseConfigText } from '../config/load.js';
 import { expandPaths } from '../kube/manifest-files.js';
 import { createLogger } from '../server/logger.js';
@@ -159,15 +159,13 @@ async function manifests(flags: ManifestFlags): Promise<void> {
     paramKinds: settings.paramKinds,
   });
   const output = openOutput(flags.output);
-  output.sink.write(objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
+  output.sink.write(yamlDocuments(objects));
   output.commit();
 }
 
 export function registerAdmission(program: Command): void {
-  // `admission manifests --policies …` must reach the subcommand, not the server's own --policies; commander
-  // hands a subcommand's arguments on only when every command above it parses options positionally. The program
-  // itself has only --help and --version, which stay usable before any subcommand.
-  program.enablePositionalOptions();
+  // `admission manifests --policies …` must reach the subcommand, not the server's own --policies (the program
+  // itself parses options positionally too: see buildProgram).
   const admission = program
     .command('admission')
     .description('Run the validating and mutating admission webhook (POST /validate, POST /mutate)')

@@ -1,11 +1,11 @@
 // `gatehouse audit`: the objects already in a cluster (live, or a `kubectl get -A -o yaml` snapshot) against the
 // current policies, as compact PolicyReports printed or applied to the cluster.
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { auditObjects, DEFAULT_MAX_RESULTS_PER_REPORT } from '../admission/audit.js';
 import { applyReports, listClusterObjects } from '../admission/cluster-snapshot.js';
 import { createPolicySet } from '../admission/policy-set.js';
 import { loadAdmissionPolicies } from '../admission/policy-sources.js';
+import { yamlDocuments } from '../admission/yaml-documents.js';
 import { readManifests } from '../kube/manifest-files.js';
 import { ObjectIndex } from '../kube/matching/object-index.js';
 import type { KubeObject, SourceLocation } from '../kube/object.js';
@@ -58,7 +58,7 @@ async function audit(flags: AuditFlags): Promise<void> {
     return;
   }
   const output = openOutput(flags.output);
-  output.sink.write(outcome.reports.map((r) => stringify(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
+  output.sink.write(yamlDocuments(outcome.reports));
   output.commit();
 }
 

@@ -1,7 +1,7 @@
 // `gatehouse kubeconfig`: writes a kubeconfig for the proxy whose user runs `gatehouse token` as an exec plugin.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import { buildKubeconfig } from '../client/kubeconfig.js';
 import { UsageError } from './errors.js';
 import { addTokenOptions, tokenOptionsFrom } from './token.js';
@@ -46,15 +46,16 @@ export function registerKubeconfig(program: Command): void {
     const token = tokenOptionsFrom(flags);
     if (token.provider === 'oidc' && (!token.issuer || !token.clientId)) throw new UsageError('--provider oidc needs --issuer and --client-id');
     if (token.provider === 'github-actions' && !token.audience) throw new UsageError('--provider github-actions needs --audience');
-    const text = stringify(
-      buildKubeconfig({
-        server: flags.server,
-        ...(flags.certificateAuthority ? { certificateAuthority: readPem(flags.certificateAuthority) } : {}),
-        ...(flags.name ? { name: flags.name } : {}),
-        ...(flags.command ? { command: flags.command } : {}),
-        token,
-      }),
-    );
+    // js-yaml quotes every string kubectl's YAML 1.1 reader would take for something else (`on`, `y`, `0755`), so
+    // any name, audience or client ID reads back as written; no folding, and no aliases for kubectl to resolve.
+    const kubeconfig = buildKubeconfig({
+      server: flags.server,
+      ...(flags.certificateAuthority ? { certificateAuthority: readPem(flags.certificateAuthority) } : {}),
+      ...(flags.name ? { name: flags.name } : {}),
+      ...(flags.command ? { command: flags.command } : {}),
+      token,
+    });
+    const text = dump(kubeconfig, { lineWidth: -1, noRefs: true });
     if (flags.output === '-') process.stdout.write(text);
     else writeFileSync(flags.output, text, { mode: 0o600 });
   });

@@ -16,6 +16,9 @@ export function buildProgram(): Command {
     .description('Zero-trust identity and policy for Kubernetes')
     .version(toolInfo().version)
     .showHelpAfterError()
+    // A subcommand's options may share names with its parent's (`admission manifests --policies`); commander passes
+    // them on only when every command above parses options positionally. The program has only --help and --version.
+    .enablePositionalOptions()
     .exitOverride();
   registerScan(program);
   registerAdmission(program);

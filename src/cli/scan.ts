@@ -1,5 +1,6 @@
 // `gatehouse scan`: Kubernetes manifests on disk (or stdin) against Pod Security Standards, the built-in rules and
 // any policies given, with a report in the chosen format and an exit code CI can act on.
+import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { PolicyEngine } from '../policy/engine.js';
 import type { Policy } from '../policy/policy.js';
@@ -26,13 +27,28 @@ interface ScanFlags {
   color: boolean;
 }
 
-/** Exit code for a set of results: 2 for unreadable input, 1 for a failure at or above `failOn`, else 0. */
-export function exitCodeFor(results: readonly PolicyResult[], failOn: FailOn): number {
-  if (results.some((r) => r.policy === INPUT_POLICY && r.result === 'error')) return EXIT_USAGE;
-  if (failOn === 'none') return EXIT_OK;
-  const threshold = severityRank(failOn);
-  const failing = results.some((r) => (r.result === 'fail' || r.result === 'error') && severityRank(r.severity) >= threshold);
-  return failing ? EXIT_FINDINGS : EXIT_OK;
+/** The exit code as results arrive: 2 once any input was unreadable, else 1 once a failure or error at or above
+ * `failOn` was seen, else 0. */
+export class ExitCode {
+  private inputError = false;
+  private finding = false;
+  private readonly threshold: number | undefined;
+
+  constructor(failOn: FailOn) {
+    this.threshold = failOn === 'none' ? undefined : severityRank(failOn);
+  }
+
+  add(results: readonly PolicyResult[]): void {
+    for (const r of results) {
+      if (r.policy === INPUT_POLICY && r.result === 'error') this.inputError = true;
+      else if (this.threshold !== undefined && (r.result === 'fail' || r.result === 'error') && severityRank(r.severity) >= this.threshold) this.finding = true;
+    }
+  }
+
+  get code(): number {
+    if (this.inputError) return EXIT_USAGE;
+    return this.finding ? EXIT_FINDINGS : EXIT_OK;
+  }
 }
 
 function parseFailOn(value: string): FailOn {
@@ -82,23 +98,34 @@ async function runScan(paths: string[], flags: ScanFlags, fromCommandLine: (flag
   const policies = [...podSecurityPolicies(pss), createBuiltinPolicy(config?.builtin ?? {})];
   const engine = new PolicyEngine(policies, config?.ruleSettings ?? {});
 
-  const progress = startProgress('gatehouse scan');
-  const outcome = await scanPaths(paths, { engine, onProgress: (n) => progress.update(n) });
-  progress.done();
-
   const output = openOutput(flags.output);
+  const progress = startProgress('gatehouse scan');
+  // A report streaming to the terminal shares the screen with the progress line: clear the line before each chunk.
+  const sink = output.isTerminal ? { write: (chunk: string) => { progress.done(); output.sink.write(chunk); } } : output.sink;
+  const header = { rules: [...engine.rules(), { policy: INPUT_POLICY, rule: INPUT_RULE }], tool: toolInfo(), inputs: paths };
+  // Formats that hold results until the end spill them beside the report file, on the disk that will hold the report.
+  const spool = flags.output !== undefined && flags.output !== '-' ? { dir: dirname(flags.output) } : {};
+  const writer = formatter(header, sink, { color: useColor(output, flags.color), spool });
+  const exitCode = new ExitCode(failOn);
   try {
-    formatter(
-      { results: outcome.results, rules: [...engine.rules(), { policy: INPUT_POLICY, rule: INPUT_RULE }], tool: toolInfo(), inputs: paths },
-      output.sink,
-      { color: useColor(output, flags.color) },
-    );
+    await scanPaths(paths, {
+      engine,
+      onResults: (results) => {
+        exitCode.add(results);
+        writer.add(results);
+      },
+      onProgress: (n) => progress.update(n),
+    });
+    progress.done();
+    writer.end();
     output.commit();
   } catch (err) {
+    progress.done();
+    writer.abort();
     output.abort();
     throw err;
   }
-  return exitCodeFor(outcome.results, failOn);
+  return exitCode.code;
 }
 
 export function registerScan(program: Command): void {

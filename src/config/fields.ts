@@ -177,9 +177,9 @@ export class ObjectReader {
   }
 
   finish(): void {
-    const known = [...this.known].join(', ');
+    const known = this.known.size > 0 ? `known fields: ${[...this.known].join(', ')}` : 'this mapping has no fields';
     for (const key of Object.keys(this.value)) {
-      if (!this.known.has(key)) this.issues.add(joinPath(this.path, key), `unknown field (known fields: ${known})`);
+      if (!this.known.has(key)) this.issues.add(joinPath(this.path, key), `unknown field (${known})`);
     }
   }
 }

@@ -1,8 +1,10 @@
 // The API server's validation rules for AuthenticationConfiguration (k8s.io/apiserver apis/apiserver/validation),
-// applied to an untyped document: unknown fields and wrong types are errors too (the API server decodes config
-// files strictly). Problems use the API server's wording: `<field path>: Required value`, `Invalid value: …`,
-// `Duplicate value: …`, so they read the same as the API server's own.
+// read with Gatehouse's configuration toolkit (src/config/fields.ts): structure problems (unknown fields — the API
+// server decodes this file strictly —, wrong types, too many items) read as in every Gatehouse configuration, and
+// rule violations use the API server's own wording, `<field path>: Required value`, `Invalid value: …`,
+// `Duplicate value: …`, `Forbidden: …`, so they read the same as the API server's messages for the same file.
 import { X509Certificate } from 'node:crypto';
+import { Field, joinPath, ObjectReader, type Issues } from '../config/fields.js';
 import {
   AUTHENTICATION_CONFIG_API_VERSIONS,
   type AuthenticationConfiguration,
@@ -15,153 +17,117 @@ import {
   type PrefixedClaimOrExpression,
   type UserValidationRule,
 } from './authentication-config.js';
-import { compileClaimsProgram, compileUserProgram, usesClaim, type CompiledClaimsProgram } from './cel-programs.js';
+import { compileClaimsProgram, compileUserProgram, usesClaim, type Compiled } from './cel-programs.js';
 
 const MAX_AUTHENTICATORS = 64;
 const MAX_RULES = 64;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HTTP_PATH = /^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
 
-type Fields = Record<string, unknown>;
+// The API server's field error wording (k8s.io/apimachinery/pkg/util/validation/field).
+const required = (detail?: string) => (detail ? `Required value: ${detail}` : 'Required value');
+const invalid = (value: unknown, detail: string) => `Invalid value: ${JSON.stringify(value)}: ${detail}`;
+const duplicate = (value: unknown) => `Duplicate value: ${JSON.stringify(value)}`;
+const forbidden = (detail: string) => `Forbidden: ${detail}`;
+const unsupported = (value: unknown, supported: readonly string[]) =>
+  `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map((v) => JSON.stringify(v)).join(', ')}`;
 
-class Problems {
-  readonly list: string[] = [];
-  required(path: string, detail = ''): void {
-    this.list.push(`${path}: Required value${detail ? `: ${detail}` : ''}`);
-  }
-  invalid(path: string, value: unknown, detail: string): void {
-    this.list.push(`${path}: Invalid value: ${JSON.stringify(value)}: ${detail}`);
-  }
-  duplicate(path: string, value: unknown): void {
-    this.list.push(`${path}: Duplicate value: ${JSON.stringify(value)}`);
-  }
-  forbidden(path: string, detail: string): void {
-    this.list.push(`${path}: Forbidden: ${detail}`);
-  }
+/** The mapping at `key`, or an empty one when absent (so its required fields are reported by name). */
+function mapping(parent: ObjectReader, key: string): ObjectReader | undefined {
+  const field = parent.field(key);
+  return field ? field.object() : new ObjectReader({}, joinPath(parent.path, key), parent.issues);
 }
 
-function typeName(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+/** A string field read as the API server's Go types do: '' when absent; undefined when not a string (reported). */
+function text(parent: ObjectReader, key: string): string | undefined {
+  const field = parent.field(key);
+  return field ? field.string() : '';
 }
 
-/** Reads the fields of an object, reporting wrong types and fields the schema does not have. */
-function object(value: unknown, path: string, known: readonly string[], problems: Problems): Fields | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    problems.invalid(path, typeName(value), 'must be an object');
-    return undefined;
-  }
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) problems.list.push(`${path ? `${path}.` : ''}${key}: Unknown field`);
-  }
-  return value as Fields;
+function pathOf(parent: ObjectReader, key: string): string {
+  return joinPath(parent.path, key);
 }
 
-function string(fields: Fields | undefined, key: string, path: string, problems: Problems): string | undefined {
-  const value = fields?.[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') {
-    problems.invalid(`${path}.${key}`, typeName(value), 'must be a string');
-    return undefined;
-  }
-  return value;
+function compiled<P>(result: Compiled<P>, expression: string, path: string, issues: Issues): P | undefined {
+  if ('program' in result) return result.program;
+  return issues.add(path, invalid(expression, `compilation failed: ${result.error}`));
 }
 
-function array(value: unknown, path: string, problems: Problems, max = MAX_RULES): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    problems.invalid(path, typeName(value), 'must be a list');
-    return [];
-  }
-  if (value.length > max) {
-    problems.list.push(`${path}: Too many: ${value.length}: must have at most ${max} items`);
-    return [];
-  }
-  return value;
-}
-
-function compileClaims(expression: string, path: string, problems: Problems): CompiledClaimsProgram | undefined {
-  const compiled = compileClaimsProgram(expression);
-  if ('error' in compiled) {
-    problems.invalid(path, expression, `compilation failed: ${compiled.error}`);
-    return undefined;
-  }
-  return compiled.program;
-}
-
-function validateUrl(url: string, path: string, problems: Problems): void {
+function checkUrl(url: string, path: string, issues: Issues): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    problems.invalid(path, url, 'must be an absolute URL');
+    issues.add(path, invalid(url, 'must be an absolute URL'));
     return;
   }
-  if (parsed.protocol !== 'https:') problems.invalid(path, url, 'URL scheme must be https');
-  if (parsed.username || parsed.password) problems.invalid(path, url, 'URL must not contain a username or password');
-  if (parsed.search) problems.invalid(path, url, 'URL must not contain a query');
-  if (parsed.hash || url.includes('#')) problems.invalid(path, url, 'URL must not contain a fragment');
+  if (parsed.protocol !== 'https:') issues.add(path, invalid(url, 'URL scheme must be https'));
+  if (parsed.username || parsed.password) issues.add(path, invalid(url, 'URL must not contain a username or password'));
+  if (parsed.search) issues.add(path, invalid(url, 'URL must not contain a query'));
+  if (parsed.hash || url.includes('#')) issues.add(path, invalid(url, 'URL must not contain a fragment'));
 }
 
-function validateCertificateAuthority(pem: string, path: string, problems: Problems): void {
+function checkCertificateAuthority(pem: string, path: string, issues: Issues): void {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) {
-    problems.invalid(path, '<omitted>', 'data does not contain any valid RSA or ECDSA certificates');
+    issues.add(path, invalid('<omitted>', 'data does not contain any valid RSA or ECDSA certificates'));
     return;
   }
   for (const block of blocks) {
     try {
       new X509Certificate(block);
     } catch (err) {
-      problems.invalid(path, '<omitted>', `cannot parse certificate: ${(err as Error).message}`);
+      issues.add(path, invalid('<omitted>', `cannot parse certificate: ${(err as Error).message}`));
     }
   }
 }
 
-function validateIssuer(value: unknown, path: string, problems: Problems): IssuerConfig | undefined {
-  const fields = object(value, path, ['url', 'discoveryURL', 'certificateAuthority', 'audiences', 'audienceMatchPolicy', 'egressSelectorType'], problems);
-  if (!fields) {
-    problems.required(`${path}.url`);
-    problems.required(`${path}.audiences`, `at least one ${path}.audiences is required`);
-    return undefined;
-  }
-  const url = string(fields, 'url', path, problems) ?? '';
-  if (url === '') problems.required(`${path}.url`);
-  else validateUrl(url, `${path}.url`, problems);
+function readIssuer(issuer: ObjectReader): IssuerConfig {
+  const { issues } = issuer;
+  const url = text(issuer, 'url');
+  if (url === '') issues.add(pathOf(issuer, 'url'), required());
+  else if (url !== undefined) checkUrl(url, pathOf(issuer, 'url'), issues);
 
-  const discoveryURL = string(fields, 'discoveryURL', path, problems);
+  const discoveryURL = text(issuer, 'discoveryURL');
   if (discoveryURL) {
     if (url && url.replace(/\/+$/, '') === discoveryURL.replace(/\/+$/, '')) {
-      problems.invalid(`${path}.discoveryURL`, discoveryURL, 'discoveryURL must be different from URL');
+      issues.add(pathOf(issuer, 'discoveryURL'), invalid(discoveryURL, 'discoveryURL must be different from URL'));
     }
-    validateUrl(discoveryURL, `${path}.discoveryURL`, problems);
+    checkUrl(discoveryURL, pathOf(issuer, 'discoveryURL'), issues);
   }
 
-  const certificateAuthority = string(fields, 'certificateAuthority', path, problems);
-  if (certificateAuthority) validateCertificateAuthority(certificateAuthority, `${path}.certificateAuthority`, problems);
+  const certificateAuthority = text(issuer, 'certificateAuthority');
+  if (certificateAuthority) checkCertificateAuthority(certificateAuthority, pathOf(issuer, 'certificateAuthority'), issues);
 
-  const audiences: string[] = [];
-  const rawAudiences = array(fields['audiences'], `${path}.audiences`, problems);
-  if (rawAudiences.length === 0) problems.required(`${path}.audiences`, `at least one ${path}.audiences is required`);
-  rawAudiences.forEach((audience, i) => {
-    const at = `${path}.audiences[${i}]`;
-    if (typeof audience !== 'string') problems.invalid(at, typeName(audience), 'must be a string');
-    else if (audience === '') problems.required(at);
-    else if (audiences.includes(audience)) problems.duplicate(at, audience);
-    else audiences.push(audience);
-  });
-  const audienceMatchPolicy = string(fields, 'audienceMatchPolicy', path, problems);
-  if (rawAudiences.length > 1 && audienceMatchPolicy !== 'MatchAny') {
-    problems.invalid(`${path}.audienceMatchPolicy`, audienceMatchPolicy ?? '', 'audienceMatchPolicy must be MatchAny for multiple audiences');
+  const audiencesPath = pathOf(issuer, 'audiences');
+  const audiencesField = issuer.field('audiences');
+  const seen = new Set<string>();
+  const audiences =
+    audiencesField?.list(
+      (item) => {
+        const audience = item.string();
+        if (audience === '') return item.problem(required());
+        if (audience === undefined) return undefined;
+        if (seen.has(audience)) return item.problem(duplicate(audience));
+        seen.add(audience);
+        return audience;
+      },
+      { maxItems: MAX_RULES },
+    ) ?? [];
+  const count = Array.isArray(audiencesField?.value) ? audiencesField.value.length : 0;
+  if (count === 0) issues.add(audiencesPath, required(`at least one ${audiencesPath} is required`));
+
+  const audienceMatchPolicy = text(issuer, 'audienceMatchPolicy');
+  if (count > 1 && audienceMatchPolicy !== 'MatchAny') {
+    issues.add(pathOf(issuer, 'audienceMatchPolicy'), invalid(audienceMatchPolicy ?? '', 'audienceMatchPolicy must be MatchAny for multiple audiences'));
   }
-  if (rawAudiences.length === 1 && audienceMatchPolicy && audienceMatchPolicy !== 'MatchAny') {
-    problems.invalid(`${path}.audienceMatchPolicy`, audienceMatchPolicy, 'audienceMatchPolicy must be empty or MatchAny for single audience');
+  if (count === 1 && audienceMatchPolicy && audienceMatchPolicy !== 'MatchAny') {
+    issues.add(pathOf(issuer, 'audienceMatchPolicy'), invalid(audienceMatchPolicy, 'audienceMatchPolicy must be empty or MatchAny for single audience'));
   }
-  if (fields['egressSelectorType'] !== undefined) {
-    problems.forbidden(`${path}.egressSelectorType`, 'egress selectors are an API server feature; Gatehouse connects to issuers directly');
-  }
+  issuer.field('egressSelectorType')?.problem(forbidden('egress selectors are an API server feature; Gatehouse connects to issuers directly'));
+  issuer.finish();
   return {
-    url,
+    url: url ?? '',
     ...(discoveryURL ? { discoveryURL } : {}),
     ...(certificateAuthority ? { certificateAuthority } : {}),
     audiences,
@@ -169,211 +135,227 @@ function validateIssuer(value: unknown, path: string, problems: Problems): Issue
   };
 }
 
-function validateClaimValidationRules(fields: Fields, path: string, problems: Problems): ClaimValidationRule[] {
-  const rules: ClaimValidationRule[] = [];
+function readClaimValidationRules(field: Field | undefined): ClaimValidationRule[] {
   const seenClaims = new Set<string>();
   const seenExpressions = new Set<string>();
-  array(fields['claimValidationRules'], `${path}.claimValidationRules`, problems).forEach((value, i) => {
-    const at = `${path}.claimValidationRules[${i}]`;
-    const rule = object(value, at, ['claim', 'requiredValue', 'expression', 'message'], problems) ?? {};
-    const claim = string(rule, 'claim', at, problems) ?? '';
-    const requiredValue = string(rule, 'requiredValue', at, problems) ?? '';
-    const expression = string(rule, 'expression', at, problems) ?? '';
-    const message = string(rule, 'message', at, problems) ?? '';
-    if (claim && expression) problems.invalid(at, claim, "claim and expression can't both be set");
-    else if (!claim && !expression) problems.required(at, 'claim or expression is required');
-    else if (claim) {
-      if (message) problems.invalid(`${at}.message`, message, 'may not be specified when claim is set');
-      if (seenClaims.has(claim)) problems.duplicate(`${at}.claim`, claim);
-      seenClaims.add(claim);
-      rules.push({ claim, requiredValue });
-    } else {
-      if (requiredValue) problems.invalid(`${at}.requiredValue`, requiredValue, 'may not be specified when expression is set');
-      if (seenExpressions.has(expression)) {
-        problems.duplicate(`${at}.expression`, expression);
-        return;
+  const rules = field?.list(
+    (item): ClaimValidationRule | undefined => {
+      const rule = item.object();
+      if (!rule) return undefined;
+      const claim = text(rule, 'claim');
+      const requiredValue = text(rule, 'requiredValue');
+      const expression = text(rule, 'expression');
+      const message = text(rule, 'message');
+      rule.finish();
+      if (claim === undefined || requiredValue === undefined || expression === undefined || message === undefined) return undefined;
+      if (claim && expression) return item.problem(invalid(claim, "claim and expression can't both be set"));
+      if (!claim && !expression) return item.problem(required('claim or expression is required'));
+      const { issues } = rule;
+      const before = issues.list.length;
+      if (claim) {
+        if (message) issues.add(pathOf(rule, 'message'), invalid(message, 'may not be specified when claim is set'));
+        if (seenClaims.has(claim)) issues.add(pathOf(rule, 'claim'), duplicate(claim));
+        seenClaims.add(claim);
+        return issues.list.length === before ? { claim, requiredValue } : undefined;
       }
+      if (requiredValue) issues.add(pathOf(rule, 'requiredValue'), invalid(requiredValue, 'may not be specified when expression is set'));
+      if (seenExpressions.has(expression)) return issues.add(pathOf(rule, 'expression'), duplicate(expression));
       seenExpressions.add(expression);
-      const program = compileClaims(expression, `${at}.expression`, problems);
-      if (program) rules.push({ expression: program, ...(message ? { message } : {}) });
-    }
-  });
-  return rules;
+      const program = compiled(compileClaimsProgram(expression), expression, pathOf(rule, 'expression'), issues);
+      return program && issues.list.length === before ? { expression: program, ...(message ? { message } : {}) } : undefined;
+    },
+    { maxItems: MAX_RULES },
+  );
+  return rules ?? [];
 }
 
-function validatePrefixedClaimOrExpression(
-  value: unknown,
-  path: string,
-  required: boolean,
-  problems: Problems,
-): PrefixedClaimOrExpression {
-  const fields = object(value, path, ['claim', 'prefix', 'expression'], problems) ?? {};
-  const claim = string(fields, 'claim', path, problems) ?? '';
-  const prefix = string(fields, 'prefix', path, problems);
-  const expression = string(fields, 'expression', path, problems) ?? '';
-  if (claim && expression) problems.invalid(path, '', "claim and expression can't both be set");
-  else if (!claim && !expression && required) problems.required(path, 'claim or expression is required');
+function readPrefixedClaimOrExpression(value: ObjectReader, requiredMapping: boolean): PrefixedClaimOrExpression {
+  const { issues } = value;
+  const claim = text(value, 'claim');
+  const prefixField = value.field('prefix');
+  const prefix = prefixField?.string();
+  const expression = text(value, 'expression');
+  value.finish();
+  if (claim && expression) issues.add(value.path, invalid('', "claim and expression can't both be set"));
   else if (expression) {
-    if (prefix !== undefined) problems.invalid(`${path}.prefix`, prefix, 'may not be specified when expression is set');
-    const program = compileClaims(expression, `${path}.expression`, problems);
+    if (prefixField) issues.add(pathOf(value, 'prefix'), invalid(prefixField.value, 'may not be specified when expression is set'));
+    const program = compiled(compileClaimsProgram(expression), expression, pathOf(value, 'expression'), issues);
     return program ? { expression: program } : {};
   } else if (claim) {
-    if (prefix === undefined) {
-      problems.required(`${path}.prefix`, 'prefix is required when claim is set. It can be set to an empty string to disable prefixing');
+    if (!prefixField) {
+      issues.add(pathOf(value, 'prefix'), required('prefix is required when claim is set. It can be set to an empty string to disable prefixing'));
     }
     return { claim, ...(prefix !== undefined ? { prefix } : {}) };
+  } else if (requiredMapping && claim === '' && expression === '') {
+    issues.add(value.path, required('claim or expression is required'));
   }
   return {};
 }
 
-function validateExtraKey(key: string, path: string, problems: Problems): void {
-  if (key === '') {
-    problems.required(path);
-    return;
+function readUid(uid: ObjectReader): ClaimOrExpression {
+  const claim = text(uid, 'claim');
+  const expression = text(uid, 'expression');
+  uid.finish();
+  if (claim && expression) {
+    uid.issues.add(uid.path, invalid('', "claim and expression can't both be set"));
+    return {};
   }
+  if (expression) {
+    const program = compiled(compileClaimsProgram(expression), expression, pathOf(uid, 'expression'), uid.issues);
+    return program ? { expression: program } : {};
+  }
+  return claim ? { claim } : {};
+}
+
+function checkExtraKey(key: string, path: string, issues: Issues): void {
   const slash = key.indexOf('/');
   const domain = slash > 0 ? key.slice(0, slash) : '';
   const rest = slash > 0 ? key.slice(slash + 1) : '';
-  if (!domain || !rest) problems.invalid(path, key, 'must be a domain-prefixed path (such as "acme.io/foo")');
+  if (!domain || !rest) issues.add(path, invalid(key, 'must be a domain-prefixed path (such as "acme.io/foo")'));
   else {
     if (domain.length > 253 || !DNS1123_SUBDOMAIN.test(domain)) {
-      problems.invalid(path, domain, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+      issues.add(path, invalid(domain, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"));
     }
-    if (!HTTP_PATH.test(rest)) problems.invalid(path, rest, `Invalid path: must match the regex ${HTTP_PATH.source}`);
+    if (!HTTP_PATH.test(rest)) issues.add(path, invalid(rest, `Invalid path: must match the regex ${HTTP_PATH.source}`));
   }
-  if (key !== key.toLowerCase()) problems.invalid(path, key, 'must be lowercase');
-  if (/^(.*\.)?(kubernetes\.io|k8s\.io)$/.test(domain)) {
-    problems.invalid(path, key, 'k8s.io, kubernetes.io and their subdomains are reserved for Kubernetes use');
-  }
+  if (key !== key.toLowerCase()) issues.add(path, invalid(key, 'must be lowercase'));
+  if (/^(.*\.)?(kubernetes\.io|k8s\.io)$/.test(domain)) issues.add(path, invalid(key, 'k8s.io, kubernetes.io and their subdomains are reserved for Kubernetes use'));
 }
 
-function validateClaimMappings(value: unknown, path: string, problems: Problems): { mappings: ClaimMappings; usesEmail: boolean } {
-  const fields = object(value, path, ['username', 'groups', 'uid', 'extra'], problems) ?? {};
-  if (fields['username'] === undefined) problems.required(`${path}.username`, 'claim or expression is required');
-  const username = fields['username'] === undefined ? {} : validatePrefixedClaimOrExpression(fields['username'], `${path}.username`, true, problems);
-  const groups = validatePrefixedClaimOrExpression(fields['groups'], `${path}.groups`, false, problems);
-
-  let uid: ClaimOrExpression = {};
-  const uidFields = object(fields['uid'], `${path}.uid`, ['claim', 'expression'], problems) ?? {};
-  const uidClaim = string(uidFields, 'claim', `${path}.uid`, problems) ?? '';
-  const uidExpression = string(uidFields, 'expression', `${path}.uid`, problems) ?? '';
-  if (uidClaim && uidExpression) problems.invalid(`${path}.uid`, '', "claim and expression can't both be set");
-  else if (uidExpression) {
-    const program = compileClaims(uidExpression, `${path}.uid.expression`, problems);
-    if (program) uid = { expression: program };
-  } else if (uidClaim) uid = { claim: uidClaim };
-
-  const extra: ExtraMapping[] = [];
+function readExtra(field: Field | undefined): ExtraMapping[] {
   const seenKeys = new Set<string>();
-  array(fields['extra'], `${path}.extra`, problems).forEach((item, i) => {
-    const at = `${path}.extra[${i}]`;
-    const mapping = object(item, at, ['key', 'valueExpression'], problems) ?? {};
-    const key = string(mapping, 'key', at, problems) ?? '';
-    validateExtraKey(key, `${at}.key`, problems);
-    if (seenKeys.has(key)) {
-      problems.duplicate(`${at}.key`, key);
-      return;
-    }
-    seenKeys.add(key);
-    const valueExpression = string(mapping, 'valueExpression', at, problems) ?? '';
-    if (!valueExpression) {
-      problems.required(`${at}.valueExpression`);
-      return;
-    }
-    const program = compileClaims(valueExpression, `${at}.valueExpression`, problems);
-    if (program) extra.push({ key, valueExpression: program });
-  });
-  const usesEmail = username.expression !== undefined && usesClaim(username.expression, 'email');
-  return { mappings: { username, groups, uid, extra }, usesEmail };
+  const extra = field?.list(
+    (item): ExtraMapping | undefined => {
+      const entry = item.object();
+      if (!entry) return undefined;
+      const { issues } = entry;
+      const before = issues.list.length;
+      const key = text(entry, 'key');
+      const valueExpression = text(entry, 'valueExpression');
+      entry.finish();
+      const keyPath = pathOf(entry, 'key');
+      if (key === '') issues.add(keyPath, required());
+      else if (key !== undefined) {
+        checkExtraKey(key, keyPath, issues);
+        if (seenKeys.has(key)) issues.add(keyPath, duplicate(key));
+        seenKeys.add(key);
+      }
+      const valuePath = pathOf(entry, 'valueExpression');
+      if (valueExpression === '') issues.add(valuePath, required());
+      const program = valueExpression ? compiled(compileClaimsProgram(valueExpression), valueExpression, valuePath, issues) : undefined;
+      return key && program && issues.list.length === before ? { key, valueExpression: program } : undefined;
+    },
+    { maxItems: MAX_RULES },
+  );
+  return extra ?? [];
 }
 
-function validateUserValidationRules(fields: Fields, path: string, problems: Problems): UserValidationRule[] {
-  const rules: UserValidationRule[] = [];
+function readClaimMappings(claimMappings: ObjectReader): ClaimMappings {
+  const usernameField = claimMappings.field('username');
+  if (!usernameField) claimMappings.issues.add(pathOf(claimMappings, 'username'), required('claim or expression is required'));
+  const usernameReader = usernameField?.object();
+  const username = usernameReader ? readPrefixedClaimOrExpression(usernameReader, true) : {};
+  const groupsReader = mapping(claimMappings, 'groups');
+  const groups = groupsReader ? readPrefixedClaimOrExpression(groupsReader, false) : {};
+  const uidReader = mapping(claimMappings, 'uid');
+  const uid = uidReader ? readUid(uidReader) : {};
+  const extra = readExtra(claimMappings.field('extra'));
+  claimMappings.finish();
+  return { username, groups, uid, extra };
+}
+
+function readUserValidationRules(field: Field | undefined): UserValidationRule[] {
   const seen = new Set<string>();
-  array(fields['userValidationRules'], `${path}.userValidationRules`, problems).forEach((value, i) => {
-    const at = `${path}.userValidationRules[${i}]`;
-    const rule = object(value, at, ['expression', 'message'], problems) ?? {};
-    const expression = string(rule, 'expression', at, problems) ?? '';
-    const message = string(rule, 'message', at, problems);
-    if (!expression) {
-      problems.required(`${at}.expression`);
-      return;
-    }
-    if (seen.has(expression)) {
-      problems.duplicate(`${at}.expression`, expression);
-      return;
-    }
-    seen.add(expression);
-    const compiled = compileUserProgram(expression);
-    if ('error' in compiled) problems.invalid(`${at}.expression`, expression, `compilation failed: ${compiled.error}`);
-    else rules.push({ expression: compiled.program, ...(message ? { message } : {}) });
-  });
-  return rules;
+  const rules = field?.list(
+    (item): UserValidationRule | undefined => {
+      const rule = item.object();
+      if (!rule) return undefined;
+      const expression = text(rule, 'expression');
+      const message = text(rule, 'message');
+      rule.finish();
+      if (expression === '') return rule.issues.add(pathOf(rule, 'expression'), required());
+      if (expression === undefined || message === undefined) return undefined;
+      if (seen.has(expression)) return rule.issues.add(pathOf(rule, 'expression'), duplicate(expression));
+      seen.add(expression);
+      const program = compiled(compileUserProgram(expression), expression, pathOf(rule, 'expression'), rule.issues);
+      return program && { expression: program, ...(message ? { message } : {}) };
+    },
+    { maxItems: MAX_RULES },
+  );
+  return rules ?? [];
 }
 
-function validateJwtAuthenticator(value: unknown, path: string, problems: Problems): JwtAuthenticatorConfig | undefined {
-  const fields = object(value, path, ['issuer', 'claimValidationRules', 'claimMappings', 'userValidationRules'], problems);
-  if (!fields) {
-    problems.required(path);
-    return undefined;
-  }
-  const issuer = validateIssuer(fields['issuer'], `${path}.issuer`, problems);
-  const claimValidationRules = validateClaimValidationRules(fields, path, problems);
-  const { mappings, usesEmail } = validateClaimMappings(fields['claimMappings'], `${path}.claimMappings`, problems);
-  const userValidationRules = validateUserValidationRules(fields, path, problems);
-  // As the API server: a username taken from claims.email by expression must also look at claims.email_verified.
-  if (usesEmail) {
-    const programs = [mappings.username.expression, ...mappings.extra.map((e) => e.valueExpression), ...claimValidationRules.map((r) => ('expression' in r ? r.expression : undefined))];
-    if (!programs.some((p) => p !== undefined && usesClaim(p, 'email_verified'))) {
-      problems.invalid(
-        `${path}.claimMappings.username.expression`,
-        mappings.username.expression?.source ?? '',
-        'claims.email_verified must be used in claimMappings.username.expression or claimMappings.extra[*].valueExpression or claimValidationRules[*].expression when claims.email is used in claimMappings.username.expression',
-      );
-    }
-  }
-  return issuer ? { issuer, claimValidationRules, claimMappings: mappings, userValidationRules } : undefined;
+/** As the API server: a username taken from claims.email by expression must also look at claims.email_verified. */
+function checkEmailVerified(config: JwtAuthenticatorConfig, path: string, issues: Issues): void {
+  const { username, extra } = config.claimMappings;
+  if (!username.expression || !usesClaim(username.expression, 'email')) return;
+  const programs = [username.expression, ...extra.map((e) => e.valueExpression), ...config.claimValidationRules.map((r) => ('expression' in r ? r.expression : undefined))];
+  if (programs.some((p) => p !== undefined && usesClaim(p, 'email_verified'))) return;
+  issues.add(
+    `${path}.claimMappings.username.expression`,
+    invalid(
+      username.expression.source,
+      'claims.email_verified must be used in claimMappings.username.expression or claimMappings.extra[*].valueExpression or claimValidationRules[*].expression when claims.email is used in claimMappings.username.expression',
+    ),
+  );
 }
 
-export function validateAuthenticationConfiguration(document: unknown): {
-  config?: Omit<AuthenticationConfiguration, 'source'>;
-  problems: string[];
-} {
-  const problems = new Problems();
-  const root = object(document, '', ['apiVersion', 'kind', 'jwt', 'anonymous'], problems);
-  if (!root) {
-    if (document === undefined || document === null) problems.list.push('the document is empty');
-    return { problems: problems.list };
-  }
-  const apiVersion = root['apiVersion'];
-  if (!AUTHENTICATION_CONFIG_API_VERSIONS.includes(apiVersion as never)) {
-    problems.list.push(`apiVersion: Unsupported value: ${JSON.stringify(apiVersion ?? '')}: supported values: ${AUTHENTICATION_CONFIG_API_VERSIONS.map((v) => `"${v}"`).join(', ')}`);
-  }
-  if (root['kind'] !== 'AuthenticationConfiguration') {
-    problems.list.push(`kind: Unsupported value: ${JSON.stringify(root['kind'] ?? '')}: supported values: "AuthenticationConfiguration"`);
-  }
-  if (root['anonymous'] !== undefined) {
-    problems.forbidden('anonymous', 'Gatehouse never admits anonymous requests');
-  }
-  const raw = array(root['jwt'], 'jwt', problems, MAX_AUTHENTICATORS);
-  const jwtPath = (i: number) => `jwt[${i}]`;
-  if (raw.length === 0 && problems.list.length === 0) problems.required('jwt', 'at least one JWT issuer is required');
+function readJwtAuthenticator(item: Field): JwtAuthenticatorConfig | undefined {
+  const authenticator = item.object();
+  if (!authenticator) return undefined;
+  const before = authenticator.issues.list.length;
+  const issuerReader = mapping(authenticator, 'issuer');
+  const issuer = issuerReader && readIssuer(issuerReader);
+  const claimValidationRules = readClaimValidationRules(authenticator.field('claimValidationRules'));
+  const claimMappingsReader = mapping(authenticator, 'claimMappings');
+  const claimMappings = claimMappingsReader && readClaimMappings(claimMappingsReader);
+  const userValidationRules = readUserValidationRules(authenticator.field('userValidationRules'));
+  authenticator.finish();
+  if (!issuer || !claimMappings) return undefined;
+  const config = { issuer, claimValidationRules, claimMappings, userValidationRules };
+  checkEmailVerified(config, item.path, authenticator.issues);
+  return authenticator.issues.list.length === before ? config : undefined;
+}
 
-  const jwt: JwtAuthenticatorConfig[] = [];
+/**
+ * Validates a document and compiles its expressions. Returns the configuration only when there was no problem;
+ * otherwise every problem is in `issues`.
+ */
+export function readAuthenticationConfiguration(document: unknown, issues: Issues): Omit<AuthenticationConfiguration, 'source'> | undefined {
+  if (document === undefined || document === null) return issues.add('', 'the document is empty');
+  const root = new Field(document, '', issues).object();
+  if (!root) return undefined;
+  const apiVersion = text(root, 'apiVersion');
+  if (apiVersion !== undefined && !(AUTHENTICATION_CONFIG_API_VERSIONS as readonly string[]).includes(apiVersion)) {
+    issues.add('apiVersion', unsupported(apiVersion, AUTHENTICATION_CONFIG_API_VERSIONS));
+  }
+  const kind = text(root, 'kind');
+  if (kind !== undefined && kind !== 'AuthenticationConfiguration') issues.add('kind', unsupported(kind, ['AuthenticationConfiguration']));
+  // Configuration files are read as Kubernetes objects, which gives them an empty metadata; the API server's type
+  // has none, so anything inside it is unknown.
+  root.field('metadata')?.object()?.finish();
+  root.field('anonymous')?.problem(forbidden('Gatehouse never admits anonymous requests'));
+
   const seenIssuers = new Set<string>();
   const seenDiscovery = new Set<string>();
-  raw.forEach((value, i) => {
-    const authenticator = validateJwtAuthenticator(value, jwtPath(i), problems);
-    if (!authenticator) return;
-    const { url, discoveryURL } = authenticator.issuer;
-    if (url && seenIssuers.has(url)) problems.duplicate(`${jwtPath(i)}.issuer.url`, url);
-    seenIssuers.add(url);
-    if (discoveryURL) {
-      if (seenDiscovery.has(discoveryURL)) problems.duplicate(`${jwtPath(i)}.issuer.discoveryURL`, discoveryURL);
-      seenDiscovery.add(discoveryURL);
-    }
-    jwt.push(authenticator);
-  });
-  if (problems.list.length > 0) return { problems: problems.list };
-  return { config: { apiVersion: apiVersion as AuthenticationConfiguration['apiVersion'], jwt }, problems: [] };
+  const jwtField = root.field('jwt');
+  if (!jwtField) issues.add('jwt', required('at least one JWT issuer is required'));
+  const jwt = jwtField?.list(
+    (item) => {
+      const authenticator = readJwtAuthenticator(item);
+      if (!authenticator) return undefined;
+      const { url, discoveryURL } = authenticator.issuer;
+      if (seenIssuers.has(url)) return issues.add(`${item.path}.issuer.url`, duplicate(url));
+      seenIssuers.add(url);
+      if (discoveryURL) {
+        if (seenDiscovery.has(discoveryURL)) return issues.add(`${item.path}.issuer.discoveryURL`, duplicate(discoveryURL));
+        seenDiscovery.add(discoveryURL);
+      }
+      return authenticator;
+    },
+    { nonEmpty: required('at least one JWT issuer is required'), maxItems: MAX_AUTHENTICATORS },
+  );
+  root.finish();
+  if (!issues.empty || !jwt) return undefined;
+  return { apiVersion: apiVersion as AuthenticationConfiguration['apiVersion'], jwt };
 }

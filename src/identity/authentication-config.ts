@@ -2,13 +2,15 @@
 // --authentication-config: the JWT issuers, how their claims are validated and mapped to a user. Loading validates
 // every field by the API server's rules and compiles every CEL expression, so a running authenticator never meets
 // a bad setting; errors name the file and the field path.
-import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import { validateAuthenticationConfiguration } from './authentication-config-validation.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { ConfigError } from '../config/config-error.js';
+import { Issues } from '../config/fields.js';
+import { CONFIG_LIMITS, parseConfigText } from '../config/load.js';
+import { readAuthenticationConfiguration } from './authentication-config-validation.js';
 import type { CompiledClaimsProgram, CompiledUserProgram } from './cel-programs.js';
 
 export const AUTHENTICATION_CONFIG_API_VERSIONS = ['apiserver.config.k8s.io/v1beta1', 'apiserver.config.k8s.io/v1'] as const;
-const MAX_CONFIG_BYTES = 1024 * 1024;
+const LIMITS = { ...CONFIG_LIMITS, maxAliases: 0 };
 
 export interface IssuerConfig {
   url: string;
@@ -66,50 +68,39 @@ export interface AuthenticationConfiguration {
   source: string;
 }
 
-/** Every problem found in a configuration, one per line as `<source>: <field path>: <problem>`. */
-export class AuthenticationConfigError extends Error {
-  override name = 'AuthenticationConfigError';
-  constructor(
-    readonly source: string,
-    readonly problems: readonly string[],
-  ) {
-    super(problems.map((p) => `${source}: ${p}`).join('\n'));
-  }
-}
-
-/** Validates and compiles an already-parsed document (e.g. embedded in another configuration). */
+/** Validates and compiles an already-parsed document (e.g. embedded in another configuration); throws ConfigError. */
 export function parseAuthenticationConfiguration(document: unknown, source: string): AuthenticationConfiguration {
-  const { config, problems } = validateAuthenticationConfiguration(document);
-  if (problems.length > 0 || !config) throw new AuthenticationConfigError(source, problems);
+  const issues = new Issues();
+  const config = readAuthenticationConfiguration(document, issues);
+  if (!config) throw new ConfigError(source, issues.list);
   return { ...config, source };
 }
 
-/** Reads an AuthenticationConfiguration file (YAML or JSON). */
+/**
+ * Reads an AuthenticationConfiguration file (YAML or JSON) with the configuration loader's bounds, refusing YAML
+ * aliases outright: the API server's files have no use for them. Synchronous, as the proxy reads it at start-up.
+ */
 export function loadAuthenticationConfigFile(path: string): AuthenticationConfiguration {
-  let text: string;
-  try {
-    if (statSync(path).size > MAX_CONFIG_BYTES) throw new AuthenticationConfigError(path, [`file is larger than ${MAX_CONFIG_BYTES} bytes`]);
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof AuthenticationConfigError) throw err;
-    throw new AuthenticationConfigError(path, [`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
-  }
-  return parseAuthenticationConfiguration(parseYaml(text, path), path);
+  return parseAuthenticationConfiguration(parseConfigText(readBoundedSync(path, LIMITS.maxFileBytes), path, LIMITS), path);
 }
 
-function parseYaml(text: string, path: string): unknown {
-  // No aliases: a configuration has no use for them, and they are the YAML amplification vector.
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
-  if (doc.errors.length > 0) {
-    throw new AuthenticationConfigError(
-      path,
-      doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
-    );
-  }
+function readBoundedSync(path: string, maxBytes: number): string {
+  let fd: number | undefined;
   try {
-    return doc.toJS({ maxAliasCount: 0 });
-  } catch {
-    throw new AuthenticationConfigError(path, ['YAML aliases are not allowed']);
+    fd = openSync(path, 'r');
+    // One byte past the limit tells a file at the limit from a larger one, however it changes while being read.
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > maxBytes) throw new Error(`file is larger than the limit of ${maxBytes} bytes`);
+    return buffer.toString('utf8', 0, length);
+  } catch (err) {
+    throw new ConfigError(path, [{ path: '', message: `cannot read: ${(err as Error).message}` }]);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

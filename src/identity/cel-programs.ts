@@ -1,7 +1,9 @@
 // CEL for AuthenticationConfiguration, with the API server's variables: `claims` (the token's claims) in claim
 // mappings and claimValidationRules, `user` (username, uid, groups, extra) in userValidationRules. Compiled once
-// at load with Gatehouse's CEL environment (Kubernetes libraries, cost budget per evaluation).
+// at load with Gatehouse's CEL environment (Kubernetes libraries, cost budget per evaluation). Claim expressions that
+// only select and join string claims are read directly when they can be (claim-selection.ts), CEL deciding the rest.
 import { CelCompileError, CelEnvironment, type CelProgram } from '../cel/index.js';
+import { NOT_SELECTED, compileClaimSelection } from './claim-selection.js';
 
 export interface CompiledClaimsProgram {
   readonly source: string;
@@ -41,7 +43,19 @@ function compile<P>(environment: CelEnvironment, expression: string, variable: s
 
 export function compileClaimsProgram(expression: string): Compiled<CompiledClaimsProgram> {
   claimsEnvironment ??= new CelEnvironment({ variables: { claims: 'map<string, dyn>' } });
-  return compile(claimsEnvironment, expression, 'claims');
+  const compiled = compile<CompiledClaimsProgram>(claimsEnvironment, expression, 'claims');
+  const selection = 'program' in compiled ? compileClaimSelection(expression) : undefined;
+  if (!selection || !('program' in compiled)) return compiled;
+  const cel = compiled.program;
+  return {
+    program: {
+      source: expression,
+      evaluate(claims) {
+        const value = selection(claims);
+        return value === NOT_SELECTED ? cel.evaluate(claims) : value;
+      },
+    },
+  };
 }
 
 export function compileUserProgram(expression: string): Compiled<CompiledUserProgram> {

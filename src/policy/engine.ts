@@ -1,5 +1,5 @@
 // Runs a set of policies over one input and turns their outcomes into results: rule metadata, severity overrides,
-// exemptions, and fail-closed errors when a policy throws.
+// exemptions (honoured, or only from trusted requesters), and fail-closed errors when a policy throws.
 import { refOf } from '../kube/object.js';
 import type { EvaluationInput, Policy, RuleInfo, RuleOutcome } from './policy.js';
 import type { PolicyResult, Severity } from './result.js';
@@ -11,6 +11,7 @@ import {
   UNKNOWN_RULE_RULE,
   exemptionCovers,
   exemptionOf,
+  type Exemption,
 } from './exemptions.js';
 
 /** Operator settings per rule. Keys are a rule ID or `policy/rule`. */
@@ -36,14 +37,40 @@ export const EXEMPTION_RULES: readonly RuleInfo[] = [
   },
 ];
 
+/** Reported when an object claims an exemption that this engine does not accept from where the object came. */
+export const EXEMPTION_NOT_ACCEPTED_RULE = 'exemption-not-accepted';
+
+const EXEMPTION_NOT_ACCEPTED: RuleInfo = {
+  id: EXEMPTION_NOT_ACCEPTED_RULE,
+  severity: 'low',
+  description: `${EXEMPT_ANNOTATION} is only honoured from requesters trusted with exemptions; anyone else's object is judged in full.`,
+  remediation: `Remove ${EXEMPT_ANNOTATION}, or ask for the exemption through someone trusted with exemptions.`,
+  category: 'Exemptions',
+};
+
+/**
+ * Whether exemption annotations count. Offline the author of a file is trusted (`honor`); at admission the requester
+ * writes the annotation, so it counts only when the request comes from someone trusted with exemptions (a function
+ * of the input, e.g. its `userInfo.groups`) — otherwise the object is judged as if it had none.
+ */
+export type ExemptionMode = 'honor' | 'ignore' | ((input: EvaluationInput) => boolean);
+
+export interface EngineOptions {
+  /** Default `honor`. */
+  exemptions?: ExemptionMode;
+}
+
 export class PolicyEngine {
   private readonly ruleInfo = new Map<string, RuleInfo>();
   private readonly knownNames = new Set<string>();
+  private readonly exemptions: ExemptionMode;
 
   constructor(
     readonly policies: readonly Policy[],
     private readonly settings: RuleSettings = {},
+    options: EngineOptions = {},
   ) {
+    this.exemptions = options.exemptions ?? 'honor';
     for (const policy of policies) {
       this.knownNames.add(policy.name);
       for (const rule of policy.rules) {
@@ -57,14 +84,27 @@ export class PolicyEngine {
   /** Metadata of every rule, for formatters that describe rules (SARIF). */
   rules(): { policy: string; rule: RuleInfo }[] {
     const out = this.policies.flatMap((p) => p.rules.map((rule) => ({ policy: p.name, rule })));
-    return [...out, ...EXEMPTION_RULES.map((rule) => ({ policy: EXEMPTIONS_POLICY, rule }))];
+    const exemptionRules = this.exemptions === 'honor' ? EXEMPTION_RULES : [...EXEMPTION_RULES, EXEMPTION_NOT_ACCEPTED];
+    return [...out, ...exemptionRules.map((rule) => ({ policy: EXEMPTIONS_POLICY, rule }))];
+  }
+
+  /** The object's exemption when this engine accepts it; a warning result when it is claimed but not accepted. */
+  private acceptedExemption(input: EvaluationInput, results: PolicyResult[]): Exemption | undefined {
+    const exemption = exemptionOf(input.object);
+    if (!exemption || this.exemptions === 'honor') return exemption;
+    if (this.exemptions !== 'ignore' && this.exemptions(input)) return exemption;
+    const from = input.userInfo ? `user "${input.userInfo.username}"` : 'this source';
+    results.push(this.exemptionFinding(EXEMPTION_NOT_ACCEPTED_RULE,
+      `${EXEMPT_ANNOTATION} ("${exemption.entries.join(',')}") is ignored: exemptions are not accepted from ${from}; the object is judged in full`,
+      input, 'warn'));
+    return undefined;
   }
 
   async evaluate(input: EvaluationInput): Promise<PolicyResult[]> {
     const resource = refOf(input.object);
     const source = input.source;
     const results: PolicyResult[] = [];
-    const exemption = exemptionOf(input.object);
+    const exemption = this.acceptedExemption(input, results);
     const justified = exemption?.justification !== undefined;
     if (exemption && !justified) {
       results.push(this.exemptionFinding(MISSING_JUSTIFICATION_RULE,
@@ -110,7 +150,7 @@ export class PolicyEngine {
   }
 
   private exemptionFinding(rule: string, message: string, input: EvaluationInput, status: 'fail' | 'warn' = 'fail'): PolicyResult {
-    const info = EXEMPTION_RULES.find((r) => r.id === rule)!;
+    const info = rule === EXEMPTION_NOT_ACCEPTED_RULE ? EXEMPTION_NOT_ACCEPTED : EXEMPTION_RULES.find((r) => r.id === rule)!;
     const severity = this.severityFor(`${EXEMPTIONS_POLICY}/${rule}`, rule) ?? info.severity;
     return { policy: EXEMPTIONS_POLICY, rule, result: status, severity, message, resource: refOf(input.object), source: input.source,
       category: info.category, remediation: info.remediation };

@@ -92,7 +92,8 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
       }
       responded = true;
       res.writeHead(upstreamRes.statusCode ?? 502, clientResponseHeaders(upstreamRes.rawHeaders, upstreamRes.headers));
-      res.flushHeaders();
+      // A stream (watch, logs -f) must reach the client before its first event; a sized body goes out with its head.
+      if (upstreamRes.headers['content-length'] === undefined) res.flushHeaders();
       // A chunked body (watch, follow) is ended cleanly so the client sees the stream close and re-lists; a body
       // with a declared length cannot be completed, so the client connection is dropped instead.
       endEarly = (why) => {
@@ -121,6 +122,13 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
         finish({ code: res.headersSent ? res.statusCode : 0, error: 'client disconnected' });
       }
     });
+    req.on('aborted', () => upstreamReq.destroy());
+    if (declared === undefined && req.headers['transfer-encoding'] === undefined) {
+      // No body (GET, DELETE without one): nothing to count or stream.
+      req.resume();
+      upstreamReq.end();
+      return;
+    }
     const limiter = byteLimit(options.maxBodyBytes);
     limiter.on('error', (err) => {
       req.unpipe(limiter);
@@ -128,7 +136,6 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
       if (err instanceof BodyTooLarge) fail(413, 'RequestEntityTooLarge', err.message);
       else fail(502, 'ServiceUnavailable', 'request body could not be forwarded');
     });
-    req.on('aborted', () => upstreamReq.destroy());
     req.pipe(limiter).pipe(upstreamReq);
   });
 }

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from '../server/logger.js';
 import { endSocketWithStatus, writeStatus } from '../server/status.js';
 import { tokenUser, type AuditRecord, type AuditSink } from './audit.js';
-import { admitRequest, requestInfoOf, type PipelineOptions, type RequestContext } from './admission-pipeline.js';
+import { admitRequest, requestInfoOf, type PipelineOptions, type Refused, type RequestContext } from './admission-pipeline.js';
 import { forwardRequest, type ForwardOutcome } from './forward.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import type { RequestInfo } from './request-info.js';
@@ -48,8 +48,20 @@ const EMPTY_INFO = (path: string, verb: string): RequestInfo => ({
 
 function isLongLived(req: IncomingMessage, info: RequestInfo): boolean {
   if (info.verb === 'watch') return true;
+  if (!req.url?.includes('follow=')) return false;
   const follow = new URL(req.url ?? '/', 'http://request.invalid').searchParams.get('follow');
   return follow !== null && follow !== 'false' && follow !== '0';
+}
+
+/** The audit fields of a refused request: who (when the token was valid) and why. */
+function refusal(refused: Refused): Pick<AuditRecord, 'decision' | 'reason' | 'code'> & Partial<AuditRecord> {
+  return {
+    decision: 'forbid',
+    reason: refused.message,
+    code: refused.code,
+    ...(refused.principal ? { tokenUser: tokenUser(refused.principal.issuer, refused.principal.claims) } : {}),
+    ...(refused.issuer ? { issuer: refused.issuer } : {}),
+  };
 }
 
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
@@ -114,13 +126,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     if (!admission.ok) {
       req.resume();
       writeStatus(res, admission.code, admission.statusReason, admission.message);
-      record(req, ctx, {
-        decision: 'forbid',
-        reason: admission.message,
-        code: admission.code,
-        ...(admission.principal ? { tokenUser: tokenUser(admission.principal.issuer, admission.principal.claims) } : {}),
-        ...(admission.issuer ? { issuer: admission.issuer } : {}),
-      });
+      record(req, ctx, refusal(admission));
       return;
     }
     const outcome = await forwardRequest(req, res, {
@@ -150,7 +156,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     const admission = await admitRequest(req, ctx, options, true);
     if (!admission.ok) {
       endSocketWithStatus(socket, admission.code, admission.statusReason, admission.message);
-      record(req, ctx, { decision: 'forbid', reason: admission.message, code: admission.code, ...(admission.issuer ? { issuer: admission.issuer } : {}) });
+      record(req, ctx, refusal(admission));
       return;
     }
     const outcome = await forwardUpgrade(req, socket, head, {

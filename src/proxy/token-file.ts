@@ -2,7 +2,7 @@
 // before it expires). The file is re-read when its directory changes and at least every minute (as client-go
 // does); a failed re-read keeps the last good token and is logged.
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Logger } from '../server/logger.js';
 
 const MAX_TOKEN_BYTES = 64 * 1024;
@@ -43,8 +43,10 @@ export function watchTokenFile(path: string, logger: Logger, maxAgeMs = 60_000):
   };
   let watcher: FSWatcher | undefined;
   try {
-    watcher = watch(dirname(path), { persistent: false }, () => {
-      stale = true;
+    // Only the token file itself, or the `..data` symlink swap of a Kubernetes volume, marks the token stale.
+    const name = basename(path);
+    watcher = watch(dirname(path), { persistent: false }, (_event, changed) => {
+      if (!changed || changed === name || changed.startsWith('..')) stale = true;
     });
     watcher.on('error', () => watcher?.close());
   } catch {

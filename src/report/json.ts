@@ -1,7 +1,8 @@
 // `--format json`: the ScanResult contract others script against (documented field by field in docs/output-formats.md).
 // Every contract key is always present so scripts need no existence checks; one result per line keeps it diffable.
+// Results are written as they arrive and `summary` follows them, so only the counts are held.
 import type { PolicyResult } from '../policy/result.js';
-import { summarize } from '../policy/result.js';
+import { emptySummary } from '../policy/result.js';
 import { ChunkedWriter } from './chunked-writer.js';
 import type { Formatter } from './report.js';
 
@@ -44,15 +45,23 @@ export function toJsonResult(r: PolicyResult): JsonResult {
   return out;
 }
 
-export const formatJson: Formatter = (input, sink) => {
+export const formatJson: Formatter = (_header, sink) => {
   const out = new ChunkedWriter(sink);
-  const header = { apiVersion: SCAN_RESULT_API_VERSION, kind: SCAN_RESULT_KIND, summary: summarize(input.results) };
-  out.write(`${JSON.stringify(header).slice(0, -1)},"results":[`);
+  const summary = emptySummary();
+  out.write(`${JSON.stringify({ apiVersion: SCAN_RESULT_API_VERSION, kind: SCAN_RESULT_KIND }).slice(0, -1)},"results":[`);
   let first = true;
-  for (const result of input.results) {
-    out.write(`${first ? '' : ','}\n${JSON.stringify(toJsonResult(result))}`);
-    first = false;
-  }
-  out.write(first ? ']}\n' : '\n]}\n');
-  out.flush();
+  return {
+    add(results) {
+      for (const result of results) {
+        summary[result.result]++;
+        out.write(`${first ? '' : ','}\n${JSON.stringify(toJsonResult(result))}`);
+        first = false;
+      }
+    },
+    end() {
+      out.write(`${first ? '' : '\n'}],"summary":${JSON.stringify(summary)}}\n`);
+      out.flush();
+    },
+    abort() {},
+  };
 };

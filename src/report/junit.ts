@@ -3,10 +3,10 @@
 // <skipped>, warn → a passing case with the warning in <system-out> (a warning must not fail a build).
 import { formatRef } from '../kube/object.js';
 import type { PolicyResult } from '../policy/result.js';
-import { summarize } from '../policy/result.js';
 import { ChunkedWriter } from './chunked-writer.js';
-import { groupIndices } from './group.js';
 import type { Formatter } from './report.js';
+import { Spool } from './spool.js';
+import { ResultTally } from './tally.js';
 import { xmlAttributes, xmlText } from './xml.js';
 
 function where(r: PolicyResult): string | undefined {
@@ -47,27 +47,46 @@ function testcase(r: PolicyResult): string {
   }
 }
 
-function counts(results: Iterable<PolicyResult>, total: number): Record<string, number> {
-  const s = summarize(results);
-  return { tests: total, failures: s.fail, errors: s.error, skipped: s.skip };
+function counts(tally: ResultTally): Record<string, number> {
+  return { tests: tally.total, failures: tally.summary.fail, errors: tally.summary.error, skipped: tally.summary.skip };
 }
 
-export const formatJunit: Formatter = (input, sink) => {
+export const formatJunit: Formatter = (header, sink, options) => {
   const out = new ChunkedWriter(sink);
-  const { results } = input;
   // JUnit's timestamp is xs:dateTime without a zone in the Jenkins/Ant schema; UTC is implied.
-  const timestamp = (input.generatedAt ?? new Date()).toISOString().slice(0, 19);
-  out.write('<?xml version="1.0" encoding="UTF-8"?>\n');
-  out.write(`<testsuites${xmlAttributes({ name: input.tool.name, ...counts(results, results.length), time: 0, timestamp })}>\n`);
-  const suites = groupIndices(results, (r) => r.policy);
-  let id = 0;
-  for (const [policy, indices] of suites) {
-    const suiteResults = indices.map((i) => results[i]!);
-    const attributes = xmlAttributes({ name: policy, id: id++, ...counts(suiteResults, suiteResults.length), time: 0, timestamp });
-    out.write(`  <testsuite${attributes}>\n`);
-    for (const r of suiteResults) out.write(testcase(r));
-    out.write('  </testsuite>\n');
-  }
-  out.write('</testsuites>\n');
-  out.flush();
+  const timestamp = (header.generatedAt ?? new Date()).toISOString().slice(0, 19);
+  // The totals open the document, so test cases are held (spilling to disk) per policy until the run ends.
+  const testcases = new Spool(options.spool);
+  const suites = new Map<string, ResultTally>();
+  const total = new ResultTally();
+  return {
+    add(results) {
+      for (const r of results) {
+        let suite = suites.get(r.policy);
+        if (!suite) suites.set(r.policy, (suite = new ResultTally()));
+        suite.add(r);
+        total.add(r);
+        testcases.append(r.policy, testcase(r));
+      }
+    },
+    end() {
+      try {
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n');
+        out.write(`<testsuites${xmlAttributes({ name: header.tool.name, ...counts(total), time: 0, timestamp })}>\n`);
+        let id = 0;
+        for (const [policy, suite] of suites) {
+          out.write(`  <testsuite${xmlAttributes({ name: policy, id: id++, ...counts(suite), time: 0, timestamp })}>\n`);
+          testcases.drain(policy, (chunk) => out.write(chunk));
+          out.write('  </testsuite>\n');
+        }
+        out.write('</testsuites>\n');
+        out.flush();
+      } finally {
+        testcases.close();
+      }
+    },
+    abort() {
+      testcases.close();
+    },
+  };
 };

@@ -64,17 +64,17 @@ export interface PolicyReportPlan {
 }
 
 /** The namespace whose report holds a result: null for the cluster report, '' for namespaced objects without one. */
-function namespaceOf(r: PolicyResult): string | null {
+export function reportNamespaceOf(r: PolicyResult): string | null {
   if (!r.resource || isClusterScopedKind(r.resource.kind)) return null;
   return r.resource.namespace ?? '';
 }
 
-function scopeKey(r: PolicyResult): string {
-  const namespace = namespaceOf(r);
+/** Which report a result belongs to, as a key. */
+export function reportScopeKey(namespace: string | null): string {
   return namespace === null ? 'cluster' : `namespace:${namespace}`;
 }
 
-function header(namespace: string | null, summary: ResultSummary, omitted: ResultSummary | undefined): PolicyReportHeader {
+export function reportHeader(namespace: string | null, summary: ResultSummary, omitted?: ResultSummary): PolicyReportHeader {
   const name = namespace === null ? CLUSTER_REPORT_NAME : namespace === '' ? UNNAMESPACED_REPORT_NAME : `${REPORT_NAME_PREFIX}-${namespace}`;
   const metadata: PolicyReportHeader['metadata'] = { name, ...(namespace ? { namespace } : {}), labels: { [MANAGED_BY_LABEL]: REPORT_SOURCE } };
   if (omitted) metadata.annotations = { [OMITTED_RESULTS_ANNOTATION]: JSON.stringify(omitted) };
@@ -85,8 +85,8 @@ export function planPolicyReports(results: readonly PolicyResult[], options: Pol
   const cap = options.maxResultsPerReport;
   if (cap !== undefined && (!Number.isInteger(cap) || cap < 0)) throw new RangeError(`maxResultsPerReport must be a non-negative integer, got ${cap}`);
   const plans: PolicyReportPlan[] = [];
-  for (const all of groupIndices(results, scopeKey).values()) {
-    const namespace = namespaceOf(results[all[0]!]!);
+  for (const all of groupIndices(results, (r) => reportScopeKey(reportNamespaceOf(r))).values()) {
+    const namespace = reportNamespaceOf(results[all[0]!]!);
     const summary = emptySummary();
     for (const i of all) summary[results[i]!.result]++;
     let indices = all;
@@ -97,11 +97,14 @@ export function planPolicyReports(results: readonly PolicyResult[], options: Pol
       omitted = emptySummary();
       for (const i of ranked.slice(cap)) omitted[results[i]!.result]++;
     }
-    plans.push({ header: header(namespace, summary, omitted), indices });
+    plans.push({ header: reportHeader(namespace, summary, omitted), indices });
   }
-  // Deterministic order: cluster report first, then namespaces alphabetically.
-  return plans.sort((a, b) => (a.header.metadata.namespace ?? '').localeCompare(b.header.metadata.namespace ?? '') ||
-    a.header.kind.localeCompare(b.header.kind));
+  return plans.sort((a, b) => byReportOrder(a.header, b.header));
+}
+
+/** Deterministic order: cluster report first, then namespaces alphabetically. */
+export function byReportOrder(a: PolicyReportHeader, b: PolicyReportHeader): number {
+  return (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.kind.localeCompare(b.kind);
 }
 
 export function reportTimestamp(at: Date): { seconds: number; nanos: number } {

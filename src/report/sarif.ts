@@ -1,13 +1,15 @@
 // `--format sarif`: SARIF 2.1.0 shaped for GitHub code scanning. Rules carry descriptions, remediation and a
 // numeric security-severity; only fail/warn/error become results (passes and skips are not problems); every result
-// has a file:line location and a fingerprint that stays the same across runs while the finding does.
+// has a file:line location and a fingerprint that stays the same across runs while the finding does. Results are
+// written as they arrive; the rules and notifications follow them.
 import { createHash } from 'node:crypto';
 import type { PolicyResult, Severity } from '../policy/result.js';
 import type { RuleInfo } from '../policy/policy.js';
 import { formatRef, groupOf } from '../kube/object.js';
 import { artifactUri } from './artifact-uri.js';
 import { ChunkedWriter } from './chunked-writer.js';
-import type { Formatter, ReportInput } from './report.js';
+import type { Formatter } from './report.js';
+import { Spool } from './spool.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const FINGERPRINT_KEY = 'gatehouseFinding/v1';
@@ -51,23 +53,28 @@ function ruleDescriptor({ policy, rule }: RuleEntry): Record<string, unknown> {
   };
 }
 
-/** Rules from the engine's metadata, plus any rule a result names without metadata (input errors). */
-function collectRules(input: ReportInput): { entries: RuleEntry[]; index: Map<string, number> } {
-  const entries: RuleEntry[] = [];
-  const index = new Map<string, number>();
-  const add = (entry: RuleEntry): void => {
-    const id = `${entry.policy}/${entry.rule.id}`;
-    if (index.has(id)) return;
-    index.set(id, entries.length);
-    entries.push(entry);
-  };
-  for (const entry of input.rules) add(entry);
-  for (const r of input.results) {
-    if (!isReported(r) || index.has(`${r.policy}/${r.rule}`)) continue;
-    add({ policy: r.policy, rule: { id: r.rule, severity: r.severity, description: `${r.policy}/${r.rule}`,
-      ...(r.category ? { category: r.category } : {}), ...(r.remediation ? { remediation: r.remediation } : {}) } });
+/** Rule indices: the header's rules first, then any rule a result names without metadata (input errors), as met. */
+class RuleTable {
+  readonly entries: RuleEntry[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(rules: readonly RuleEntry[]) {
+    for (const entry of rules) this.add(entry);
   }
-  return { entries, index };
+
+  indexFor(r: PolicyResult): number {
+    return this.index.get(`${r.policy}/${r.rule}`) ?? this.add({ policy: r.policy, rule: { id: r.rule, severity: r.severity,
+      description: `${r.policy}/${r.rule}`, ...(r.category ? { category: r.category } : {}), ...(r.remediation ? { remediation: r.remediation } : {}) } });
+  }
+
+  private add(entry: RuleEntry): number {
+    const id = `${entry.policy}/${entry.rule.id}`;
+    const known = this.index.get(id);
+    if (known !== undefined) return known;
+    this.index.set(id, this.entries.length);
+    this.entries.push(entry);
+    return this.entries.length - 1;
+  }
 }
 
 /** `Kind/namespace/name: ` so a message says which object it is about; empty for input errors. */
@@ -108,39 +115,54 @@ function notification(level: SarifLevel, text: string, rule?: { id: string; inde
   return { level, message: { text }, ...(rule ? { associatedRule: rule } : {}) };
 }
 
-export const formatSarif: Formatter = (input, sink) => {
+export const formatSarif: Formatter = (header, sink, options) => {
   const out = new ChunkedWriter(sink);
-  const baseDir = input.baseDir ?? process.cwd();
-  const { entries, index } = collectRules(input);
-  const driver = { name: input.tool.name, version: input.tool.version, semanticVersion: input.tool.version };
-  out.write(`{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[{"tool":{"driver":${JSON.stringify(driver).slice(0, -1)},"rules":[`);
-  entries.forEach((entry, i) => out.write(`${i > 0 ? ',' : ''}\n${JSON.stringify(ruleDescriptor(entry))}`));
-  out.write(']}},"results":[');
-
+  const baseDir = header.baseDir ?? process.cwd();
+  const rules = new RuleTable(header.rules);
   // A result without a file cannot be placed in code scanning (GitHub rejects location-less results), so it is
-  // reported as a tool notification instead of being dropped.
-  const notifications: Record<string, unknown>[] = [];
-  let count = 0;
-  for (const r of input.results) {
-    if (!isReported(r)) continue;
-    const ruleId = `${r.policy}/${r.rule}`;
-    const ruleIndex = index.get(ruleId)!;
-    if (!r.source) {
-      notifications.push(notification(sarifLevel(r), `${ruleId}: ${subjectOf(r)}${r.message}`, { id: ruleId, index: ruleIndex }));
-      continue;
-    }
-    out.write(`${count > 0 ? ',' : ''}\n${JSON.stringify(sarifResult(r, ruleIndex, baseDir))}`);
-    count++;
-  }
-  if (count > GITHUB_MAX_RESULTS_PER_RUN) {
-    notifications.push(notification('warning',
-      `${count} results exceed GitHub code scanning's limit of ${GITHUB_MAX_RESULTS_PER_RUN} per run; scan fewer files or disable rules`));
-  }
-  const invocation = {
-    executionSuccessful: true,
-    endTimeUtc: (input.generatedAt ?? new Date()).toISOString(),
-    toolExecutionNotifications: notifications,
+  // reported as a tool notification, after the results, instead of being dropped.
+  const notifications = new Spool(options.spool);
+  let notified = 0;
+  const notify = (note: Record<string, unknown>): void => {
+    notifications.append('', `${notified++ > 0 ? ',' : ''}${JSON.stringify(note)}`);
   };
-  out.write(`\n],"invocations":[${JSON.stringify(invocation)}]}]}\n`);
-  out.flush();
+  let count = 0;
+  // `results` come before `tool`: the rule list is complete only once every result has been seen.
+  out.write(`{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[{"results":[`);
+  return {
+    add(results) {
+      for (const r of results) {
+        if (!isReported(r)) continue;
+        const ruleId = `${r.policy}/${r.rule}`;
+        const ruleIndex = rules.indexFor(r);
+        if (!r.source) {
+          notify(notification(sarifLevel(r), `${ruleId}: ${subjectOf(r)}${r.message}`, { id: ruleId, index: ruleIndex }));
+          continue;
+        }
+        out.write(`${count > 0 ? ',' : ''}\n${JSON.stringify(sarifResult(r, ruleIndex, baseDir))}`);
+        count++;
+      }
+    },
+    end() {
+      try {
+        if (count > GITHUB_MAX_RESULTS_PER_RUN) {
+          notify(notification('warning',
+            `${count} results exceed GitHub code scanning's limit of ${GITHUB_MAX_RESULTS_PER_RUN} per run; scan fewer files or disable rules`));
+        }
+        const driver = { name: header.tool.name, version: header.tool.version, semanticVersion: header.tool.version };
+        out.write(`${count > 0 ? '\n' : ''}],"tool":{"driver":${JSON.stringify(driver).slice(0, -1)},"rules":[`);
+        rules.entries.forEach((entry, i) => out.write(`${i > 0 ? ',' : ''}\n${JSON.stringify(ruleDescriptor(entry))}`));
+        const invocation = { executionSuccessful: true, endTimeUtc: (header.generatedAt ?? new Date()).toISOString() };
+        out.write(`\n]}},"invocations":[${JSON.stringify(invocation).slice(0, -1)},"toolExecutionNotifications":[`);
+        notifications.drain('', (chunk) => out.write(chunk));
+        out.write(']}]}]}\n');
+        out.flush();
+      } finally {
+        notifications.close();
+      }
+    },
+    abort() {
+      notifications.close();
+    },
+  };
 };

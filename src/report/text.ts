@@ -1,12 +1,14 @@
 // `--format text` (default): findings grouped by resource with file:line (and Helm template), severity, rule,
-// message and remediation; passes and inapplicable skips only counted; a summary line last.
+// message and remediation; passes and inapplicable skips only counted; input errors, then a summary line, last.
+// Each resource is written as soon as its results arrive; only counters and the input-error lines are kept.
 import { formatRef } from '../kube/object.js';
 import type { PolicyResult, ResultStatus, Severity } from '../policy/result.js';
-import { RESULT_STATUSES, SEVERITIES, emptySummary, severityRank, summarize } from '../policy/result.js';
+import { RESULT_STATUSES, SEVERITIES, emptySummary, severityRank } from '../policy/result.js';
 import { ChunkedWriter } from './chunked-writer.js';
-import { groupIndices, resourceKey } from './group.js';
 import { byImportance } from './importance.js';
-import type { Formatter, ReportInput } from './report.js';
+import type { Formatter, ReportHeader } from './report.js';
+import { Spool } from './spool.js';
+import { ResultTally } from './tally.js';
 import type { Palette } from './terminal.js';
 import { palette, printable } from './terminal.js';
 
@@ -52,19 +54,17 @@ function countsLine(counts: Record<ResultStatus, number>): string {
   return RESULT_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
 }
 
-function header(input: ReportInput, p: Palette): string {
-  const inputs = input.inputs ?? [];
+function headerLine(header: ReportHeader, p: Palette): string {
+  const inputs = header.inputs ?? [];
   const listed = inputs.slice(0, MAX_LISTED_INPUTS).map(printable).join(', ');
   const more = inputs.length > MAX_LISTED_INPUTS ? ` and ${inputs.length - MAX_LISTED_INPUTS} more` : '';
   const scanned = inputs.length > 0 ? `: ${listed}${more}` : '';
-  return `${p.bold(`${printable(input.tool.name)} ${printable(input.tool.version)}`)}${scanned}\n`;
+  return `${p.bold(`${printable(header.tool.name)} ${printable(header.tool.version)}`)}${scanned}\n`;
 }
 
-function summaryLine(results: readonly PolicyResult[], resources: number, clean: number, p: Palette): string {
-  const summary = summarize(results);
-  const failBySeverity = new Map<Severity, number>();
-  for (const r of results) if (r.result === 'fail') failBySeverity.set(r.severity, (failBySeverity.get(r.severity) ?? 0) + 1);
-  const severities = [...SEVERITIES].reverse().filter((s) => failBySeverity.has(s)).map((s) => `${failBySeverity.get(s)} ${s}`);
+function summaryLine(tally: ResultTally, resources: number, clean: number, p: Palette): string {
+  const { summary, failBySeverity } = tally;
+  const severities = [...SEVERITIES].reverse().filter((s) => failBySeverity[s] > 0).map((s) => `${failBySeverity[s]} ${s}`);
   const colour: Record<ResultStatus, (t: string) => string> = { pass: p.green, fail: p.red, warn: p.yellow, skip: p.cyan, error: p.magenta };
   const parts = RESULT_STATUSES.map((s) => {
     const text = `${summary[s]} ${s}${s === 'fail' && severities.length > 0 ? ` (${severities.join(', ')})` : ''}`;
@@ -74,46 +74,61 @@ function summaryLine(results: readonly PolicyResult[], resources: number, clean:
   return `${resources} ${noun} (${clean} without findings), ${parts.join(', ')}\n`;
 }
 
-export const formatText: Formatter = (input, sink, options) => {
+function inputErrorLine(r: PolicyResult, p: Palette): string {
+  const where = location(r) || '(unknown location)';
+  return `  ${statusLabel(r.result, p)}  ${where}: ${printable(r.message)} ${p.dim(`[${printable(`${r.policy}/${r.rule}`)}]`)}\n`;
+}
+
+function writeResource(out: ChunkedWriter, results: readonly PolicyResult[], p: Palette): boolean {
+  const findings = results.filter(isShown).sort(byImportance);
+  if (findings.length === 0) return false;
+  const first = results[0]!;
+  const where = location(first);
+  out.write(`\n${p.bold(printable(formatRef(first.resource!)))}${where ? `  ${p.dim(where)}` : ''}\n`);
+  for (const r of findings) writeFinding(out, r, p);
+  const counts = emptySummary();
+  for (const r of results) if (!isShown(r)) counts[r.result]++;
+  const rest = countsLine(counts);
+  if (rest) out.write(`${INDENT}${p.dim(`and ${rest}`)}\n`);
+  return true;
+}
+
+export const formatText: Formatter = (header, sink, options) => {
   const p = palette(options.color);
   const out = new ChunkedWriter(sink);
-  const { results } = input;
-  out.write(header(input, p));
-
-  const groups = groupIndices(results, resourceKey);
+  out.write(headerLine(header, p));
+  const tally = new ResultTally();
+  // Input errors have no resource to be listed under; they get their own section after the resources.
+  const inputErrors = new Spool(options.spool);
+  let hasInputErrors = false;
   let resources = 0;
   let clean = 0;
-  const unattached: PolicyResult[] = [];
-  for (const indices of groups.values()) {
-    const first = results[indices[0]!]!;
-    if (!first.resource) {
-      for (const i of indices) unattached.push(results[i]!);
-      continue;
-    }
-    resources++;
-    const group = indices.map((i) => results[i]!);
-    const findings = group.filter(isShown).sort(byImportance);
-    if (findings.length === 0) {
-      clean++;
-      continue;
-    }
-    const where = location(first);
-    out.write(`\n${p.bold(printable(formatRef(first.resource)))}${where ? `  ${p.dim(where)}` : ''}\n`);
-    for (const r of findings) writeFinding(out, r, p);
-    const counts = emptySummary();
-    for (const r of group) if (!isShown(r)) counts[r.result]++;
-    const rest = countsLine(counts);
-    if (rest) out.write(`${INDENT}${p.dim(`and ${rest}`)}\n`);
-  }
-
-  if (unattached.length > 0) {
-    out.write(`\n${p.bold('Input errors')}\n`);
-    for (const r of unattached) {
-      const where = location(r) || '(unknown location)';
-      out.write(`  ${statusLabel(r.result, p)}  ${where}: ${printable(r.message)} ${p.dim(`[${printable(`${r.policy}/${r.rule}`)}]`)}\n`);
-    }
-  }
-
-  out.write(`\n${summaryLine(results, resources, clean, p)}`);
-  out.flush();
+  return {
+    add(results) {
+      for (const r of results) tally.add(r);
+      if (results.length === 0) return;
+      if (!results[0]!.resource) {
+        for (const r of results) inputErrors.append('', inputErrorLine(r, p));
+        hasInputErrors = true;
+        return;
+      }
+      resources++;
+      if (!writeResource(out, results, p)) clean++;
+    },
+    end() {
+      try {
+        if (hasInputErrors) {
+          out.write(`\n${p.bold('Input errors')}\n`);
+          inputErrors.drain('', (chunk) => out.write(chunk));
+        }
+        out.write(`\n${summaryLine(tally, resources, clean, p)}`);
+        out.flush();
+      } finally {
+        inputErrors.close();
+      }
+    },
+    abort() {
+      inputErrors.close();
+    },
+  };
 };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CelCompileError, CelEnvironment, CelEvaluationError, compileExpression, CostMeter, lazyVariables } from '../../src/cel/index.js';
+import { CelCompileError, CelEnvironment, CelEvaluationError, compileExpression, CostMeter, LazyVariables, type CelProgram } from '../../src/cel/index.js';
 import { evalCel } from './support.js';
 
 const deployment = { spec: { replicas: 5, ratio: 0.5, template: { spec: { containers: [{ name: 'a' }], hostNetwork: null } } } };
@@ -74,20 +74,35 @@ test('two-variable comprehensions', () => {
 });
 
 test('lazy variables are evaluated once, in order of use, and share the budget', () => {
-  const env = new CelEnvironment({ variables: { object: 'dyn', variables: 'map' } });
-  let evaluations = 0;
-  const programs = { names: env.compile('object.items.map(i, i.name)'), count: env.compile('size(variables.names)') };
+  const vars = new LazyVariables(['names', 'count', 'broken', 'loop']);
+  const env = new CelEnvironment({ variables: { object: 'dyn', variables: vars.typeName }, libraries: [vars.library] });
+  const evaluated: string[] = [];
+  const counted = (name: string, program: CelProgram): CelProgram => ({
+    ...program,
+    evaluate(activation, options) {
+      evaluated.push(name);
+      return program.evaluate(activation, options);
+    },
+  });
+  vars.define('names', counted('names', env.compile('object.items.map(i, i.name)')));
+  vars.define('count', counted('count', env.compile('size(variables.names)')));
+  vars.define('broken', counted('broken', env.compile('object.missing')));
+  vars.define('loop', env.compile('variables.loop'));
   const meter = new CostMeter(1000);
   const activation: Record<string, unknown> = { object: { items: [{ name: 'x' }, { name: 'y' }] } };
-  const vars = lazyVariables(programs, () => {
-    evaluations++;
-    return activation;
-  }, meter);
-  activation.variables = vars;
+  activation.variables = vars.bind(activation, meter);
   const rule = env.compile('variables.count == 2 && variables.names[0] == "x" && variables.count > 1');
   assert.equal(rule.evaluate(activation, { meter }), true);
-  assert.equal(evaluations, 2);
+  assert.deepEqual(evaluated, ['count', 'names']);
   assert.ok(meter.cost > 0);
+  // An erroring variable fails only the expressions that use it, each time with its own error, evaluated once.
+  assert.throws(() => env.compile('variables.broken == 1').evaluate(activation, { meter }), /No such key: missing/);
+  assert.throws(() => env.compile('variables.broken == 2').evaluate(activation, { meter }), /No such key: missing/);
+  assert.deepEqual(evaluated, ['count', 'names', 'broken']);
+  assert.throws(() => env.compile('variables.loop').evaluate(activation, { meter }), /refers to itself/);
+  // Names are checked at compile time.
+  assert.throws(() => env.compile('variables.nope'), CelCompileError);
+  assert.throws(() => new LazyVariables(['a', 'a']), /defined twice/);
 });
 
 test('custom libraries extend the environment without touching it', () => {

@@ -89,6 +89,19 @@ describe('gatehouse kubeconfig', () => {
     assert.match(oidc.stderr, /--provider oidc needs --issuer and --client-id/);
   });
 
+  it('writes names and arguments kubectl reads back as written, even YAML 1.1 look-alikes', { skip: !existsSync(KUBECTL) && `${KUBECTL} is not installed` }, async () => {
+    const file = join(dir, 'ambiguous.kubeconfig');
+    const made = await runGatehouse(['kubeconfig', '--server', serverUrl, '--provider', 'oidc', '--issuer', 'https://idp.example.com', '--client-id', '0755', '--name', 'on', '--output', file], {});
+    assert.equal(made.code, 0, made.stderr);
+    // kubectl's own reading of the file (go-yaml, YAML 1.1 rules), not a YAML 1.2 library's.
+    const view = await kubectl(['config', 'view', '--kubeconfig', file, '-o', 'json'], {});
+    assert.equal(view.code, 0, view.stderr);
+    const config = JSON.parse(view.stdout) as Record<string, any>;
+    assert.equal(config['current-context'], 'on');
+    assert.deepEqual(config.contexts[0], { name: 'on', context: { cluster: 'on', user: 'on' } });
+    assert.deepEqual(config.users[0].user.exec.args, ['token', '--provider', 'oidc', '--issuer', 'https://idp.example.com', '--client-id', '0755']);
+  });
+
   it('kubectl runs the plugin and sends its token', { skip: !existsSync(KUBECTL) && `${KUBECTL} is not installed` }, async () => {
     const wrapper = join(dir, 'gatehouse');
     writeFileSync(wrapper, `#!/bin/sh\ncd '${REPO_ROOT}' && exec '${process.execPath}' --import tsx src/cli/main.ts "$@"\n`, { mode: 0o755 });

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PolicyResult } from '../../src/policy/result.js';
+import { ExitCode } from '../../src/cli/scan.js';
+import { INPUT_POLICY } from '../../src/scan/scan.js';
 import { runCli } from '../support/cli.js';
 
 const PRIVILEGED_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n';
@@ -133,6 +136,64 @@ test('--config applies a ScanConfiguration; flags win over it; a bad one is a us
     const bad = await runCli(['scan', 'examples/workloads', '--config', config]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /rules\.severity\.no-such-rule/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the exit code follows results as they arrive: input errors win, then failures at or above --fail-on', () => {
+  const result = (overrides: Partial<PolicyResult>): PolicyResult => ({ policy: 'p', rule: 'r', result: 'pass', severity: 'high', message: 'm', ...overrides });
+  const codeFor = (failOn: 'none' | 'low' | 'high', ...batches: PolicyResult[][]): number => {
+    const exit = new ExitCode(failOn);
+    for (const batch of batches) exit.add(batch);
+    return exit.code;
+  };
+  assert.equal(codeFor('high'), 0);
+  assert.equal(codeFor('high', [result({ result: 'fail', severity: 'medium' }), result({ result: 'warn', severity: 'critical' })]), 0);
+  assert.equal(codeFor('high', [result({})], [result({ result: 'fail', severity: 'high' })]), 1);
+  assert.equal(codeFor('high', [result({ result: 'error', severity: 'critical' })]), 1, 'an evaluation error fails closed');
+  assert.equal(codeFor('low', [result({ result: 'fail', severity: 'low' })]), 1);
+  assert.equal(codeFor('none', [result({ result: 'fail', severity: 'critical' })]), 0);
+  const inputError = result({ policy: INPUT_POLICY, result: 'error', severity: 'high' });
+  assert.equal(codeFor('none', [inputError]), 2);
+  assert.equal(codeFor('high', [result({ result: 'fail', severity: 'critical' })], [inputError], [result({})]), 2);
+});
+
+test('junit and policyreport reports written with --output are complete and leave no temporary file', async () => {
+  const dir = tempDir();
+  try {
+    const junit = join(dir, 'report.xml');
+    assert.equal((await runCli(['scan', 'examples/workloads/', '--format', 'junit', '--output', junit, '--fail-on', 'none'])).code, 0);
+    const xml = readFileSync(junit, 'utf8');
+    const tests = Number(/<testsuites [^>]*tests="(\d+)"/.exec(xml)![1]);
+    assert.ok(tests > 0);
+    assert.equal(xml.match(/<testcase /g)!.length, tests, 'every counted test case is in the file');
+    assert.ok(xml.endsWith('</testsuites>\n'));
+    const reports = join(dir, 'reports.yaml');
+    assert.equal((await runCli(['scan', 'examples/workloads/', '--format', 'policyreport', '--output', reports, '--fail-on', 'none'])).code, 0);
+    const yaml = readFileSync(reports, 'utf8');
+    assert.match(yaml, /^---\napiVersion: "wgpolicyk8s.io\/v1alpha2"\nkind: "ClusterPolicyReport"|^---\napiVersion: "wgpolicyk8s.io\/v1alpha2"\nkind: "PolicyReport"/);
+    assert.deepEqual(readdirSync(dir).sort(), ['report.xml', 'reports.yaml']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('text lists input errors after the resources, and the JSON summary counts every streamed result', async () => {
+  const dir = tempDir();
+  try {
+    const file = join(dir, 'mixed.yaml');
+    writeFileSync(file, `kind: [broken\n---\n${PRIVILEGED_POD}`);
+    const text = await runCli(['scan', file, '--fail-on', 'none']);
+    assert.equal(text.code, 2);
+    const resource = text.stdout.indexOf('Pod/apps/p');
+    const inputErrors = text.stdout.indexOf('\nInput errors\n');
+    assert.ok(resource > 0 && inputErrors > resource, text.stdout);
+    assert.match(text.stdout, /1 resource \(0 without findings\), .* 1 error\n$/);
+    const report = JSON.parse((await runCli(['scan', file, '--format', 'json', '--fail-on', 'none'])).stdout);
+    for (const status of ['pass', 'fail', 'warn', 'skip', 'error']) {
+      assert.equal(report.summary[status], report.results.filter((r: { result: string }) => r.result === status).length, status);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

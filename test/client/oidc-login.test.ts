@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseAuthenticationConfiguration } from '../../src/identity/authentication-config.js';
 import { createAuthenticator } from '../../src/identity/authenticator.js';
 import { tokenExpiry } from '../../src/client/exec-credential.js';
 import { obtainOidcToken, type OidcLoginOptions } from '../../src/client/oidc-login.js';
 import { TokenCacheFile } from '../../src/client/token-cache.js';
 import { startOidcProvider, type TestOidcProvider } from './oidc-provider-fixture.js';
-import { parse } from 'yaml';
+import { exampleFor } from '../identity/config-for.js';
 
 const account = { sub: 'jane-0001', email: 'jane@example.com', email_verified: true, groups: ['developers', 'sre'] };
 
@@ -47,9 +46,7 @@ describe('people sign-in: authorization code + PKCE against oidc-provider', () =
     assert.match(url.searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     assert.ok(url.searchParams.get('state') && url.searchParams.get('nonce'));
 
-    const doc = parse(readFileSync(new URL('../../examples/authentication/human-idp.yaml', import.meta.url), 'utf8')) as { jwt: Array<{ issuer: Record<string, unknown> }> };
-    Object.assign(doc.jwt[0]!.issuer, { url: provider.url, certificateAuthority: provider.ca });
-    const authn = createAuthenticator(parseAuthenticationConfiguration(doc, 'human-idp.yaml'));
+    const authn = createAuthenticator(exampleFor('human-idp.yaml', provider));
     try {
       await authn.whenLoaded();
       const result = await authn.authenticate(token);

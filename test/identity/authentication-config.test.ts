@@ -3,11 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  AuthenticationConfigError,
-  loadAuthenticationConfigFile,
-  parseAuthenticationConfiguration,
-} from '../../src/identity/authentication-config.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { loadAuthenticationConfigFile, parseAuthenticationConfiguration } from '../../src/identity/authentication-config.js';
 import { createTestTls, type TestTls } from '../support/tls.js';
 
 const HEADER = { apiVersion: 'apiserver.config.k8s.io/v1beta1', kind: 'AuthenticationConfiguration' };
@@ -24,8 +21,8 @@ function problems(...authenticators: unknown[]): string[] {
   try {
     parseAuthenticationConfiguration({ ...HEADER, jwt: authenticators }, 'auth.yaml');
   } catch (err) {
-    assert.ok(err instanceof AuthenticationConfigError, String(err));
-    return [...err.problems];
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.issues.map((issue) => `${issue.path}: ${issue.message}`);
   }
   return [];
 }
@@ -129,17 +126,22 @@ describe('AuthenticationConfiguration validation (the API server rules)', () => 
   });
 
   it('rejects unknown fields, wrong types, wrong kinds, anonymous and egress selectors', () => {
-    assertProblem(problems(jwt({}, { audience: 'x' })), 'jwt[0].issuer.audience: Unknown field');
+    assertProblem(problems(jwt({}, { audience: 'x' })), /^jwt\[0\]\.issuer\.audience: unknown field \(known fields: url, discoveryURL, /);
+    assertProblem(problems(jwt({ claimMappings: { username: { claim: 'sub', prefix: '', expresion: 'x' } } })), /^jwt\[0\]\.claimMappings\.username\.expresion: unknown field/);
+    assertProblem(problems(jwt({ claimMappings: { username: { claim: 7, prefix: '' } } })), 'jwt[0].claimMappings.username.claim: must be a string (got a number)');
     assertProblem(problems(jwt({}, { audiences: 'gatehouse' })), /jwt\[0\]\.issuer\.audiences: .*must be a list/);
     assertProblem(problems(jwt({}, { egressSelectorType: 'cluster' })), 'jwt[0].issuer.egressSelectorType: Forbidden');
     assert.throws(() => parseAuthenticationConfiguration({ ...HEADER, kind: 'Other', jwt: [jwt()] }, 'f'), /f: kind: Unsupported value/);
     assert.throws(() => parseAuthenticationConfiguration({ ...HEADER, apiVersion: 'apiserver.config.k8s.io/v1alpha1', jwt: [jwt()] }, 'f'), /f: apiVersion: Unsupported value/);
     assert.throws(() => parseAuthenticationConfiguration({ ...HEADER, jwt: [jwt()], anonymous: { enabled: true } }, 'f'), /f: anonymous: Forbidden/);
     assert.throws(() => parseAuthenticationConfiguration({ ...HEADER, jwt: [] }, 'f'), /f: jwt: Required value/);
-    assert.throws(() => parseAuthenticationConfiguration({ ...HEADER, jwt: Array.from({ length: 65 }, () => jwt()) }, 'f'), /f: jwt: Too many: 65/);
+    assert.throws(() => parseAuthenticationConfiguration({ ...HEADER, jwt: Array.from({ length: 65 }, () => jwt()) }, 'f'), /f: jwt: must have at most 64 items \(got 65\)/);
+    assert.throws(() => parseAuthenticationConfiguration({ ...HEADER, metadata: { name: 'x' }, jwt: [jwt()] }, 'f'), /f: metadata\.name: unknown field \(this mapping has no fields\)/);
+    assert.throws(() => parseAuthenticationConfiguration(['x'], 'f'), (err: Error) => err.message === 'f: must be a mapping (got a list)');
+    assert.throws(() => parseAuthenticationConfiguration(null, 'f'), (err: Error) => err.message === 'f: the document is empty');
   });
 
-  it('loads files, naming the file in every error, and refuses YAML aliases', () => {
+  it('loads files with the configuration loader, naming the file (and line) in every error, and refuses YAML aliases', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-authn-'));
     try {
       const good = join(dir, 'good.yaml');
@@ -150,11 +152,20 @@ describe('AuthenticationConfiguration validation (the API server rules)', () => 
       assert.throws(() => loadAuthenticationConfigFile(bad), (err: Error) => err.message === `${bad}: jwt[0].claimMappings.username.prefix: Required value: prefix is required when claim is set. It can be set to an empty string to disable prefixing`);
       const alias = join(dir, 'alias.yaml');
       writeFileSync(alias, `a: &x [1, 2]\nb: *x\n`);
-      assert.throws(() => loadAuthenticationConfigFile(alias), (err: Error) => err.message === `${alias}: YAML aliases are not allowed`);
+      assert.throws(() => loadAuthenticationConfigFile(alias), (err: Error) => err instanceof ConfigError && err.message === `${alias}:2: invalid YAML: aliases exceeded maxAliases (0)`);
       assert.throws(() => loadAuthenticationConfigFile(join(dir, 'missing.yaml')), /missing\.yaml: cannot read: ENOENT/);
       const syntax = join(dir, 'syntax.yaml');
       writeFileSync(syntax, 'jwt: [\n');
-      assert.throws(() => loadAuthenticationConfigFile(syntax), /syntax\.yaml: line \d+:/);
+      assert.throws(() => loadAuthenticationConfigFile(syntax), /syntax\.yaml:1: invalid YAML:/);
+      const duplicateKey = join(dir, 'duplicate.yaml');
+      writeFileSync(duplicateKey, `apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt: []\njwt: []\n`);
+      assert.throws(() => loadAuthenticationConfigFile(duplicateKey), /duplicate\.yaml:4: invalid YAML: duplicated mapping key/);
+      const large = join(dir, 'large.yaml');
+      writeFileSync(large, `# ${'x'.repeat(1024 * 1024)}\n`);
+      assert.throws(() => loadAuthenticationConfigFile(large), /large\.yaml: cannot read: file is larger than the limit of 1048576 bytes/);
+      const json = join(dir, 'config.json');
+      writeFileSync(json, JSON.stringify({ ...HEADER, jwt: [jwt()] }));
+      assert.equal(loadAuthenticationConfigFile(json).jwt[0]?.claimMappings.username.prefix, 'x:');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -87,3 +87,40 @@ test('rules() lists every rule with its policy, including the exemption rules', 
   const ids = new PolicyEngine([labelPolicy]).rules().map((r) => `${r.policy}/${r.rule.id}`);
   assert.deepEqual(ids, ['labels/no-foo', 'labels/always', 'gatehouse-exemptions/exemption-requires-justification', 'gatehouse-exemptions/exemption-names-unknown-rule']);
 });
+
+const claimed = { 'gatehouse.dev/exempt': 'no-foo', 'gatehouse.dev/justification': 'SEC-1: legacy' };
+
+test('exemptions: ignore judges the object in full and warns that its exemption was not accepted', async () => {
+  const engine = new PolicyEngine([labelPolicy], {}, { exemptions: 'ignore' });
+  const results = await evaluate(engine, pod(claimed));
+  assert.equal(results.find((x) => x.rule === 'no-foo')!.result, 'fail');
+  const warning = results.find((x) => x.rule === 'exemption-not-accepted')!;
+  assert.equal(warning.policy, 'gatehouse-exemptions');
+  assert.equal(warning.result, 'warn');
+  assert.match(warning.message, /gatehouse\.dev\/exempt \("no-foo"\) is ignored: exemptions are not accepted from this source/);
+  assert.ok(!results.some((x) => x.rule === 'exemption-requires-justification'), 'an ignored exemption needs no justification');
+  assert.ok(engine.rules().some((r) => r.rule.id === 'exemption-not-accepted'));
+});
+
+test('exemptions: ignore says nothing about objects that claim no exemption', async () => {
+  const results = await evaluate(new PolicyEngine([labelPolicy], {}, { exemptions: 'ignore' }), pod({ 'gatehouse.dev/justification': 'no exempt annotation' }));
+  assert.deepEqual(results.map((x) => x.rule), ['no-foo', 'always']);
+});
+
+test('exemptions: a function decides per input, e.g. by the requester\'s groups', async () => {
+  const trusted = (input: EvaluationInput) => input.userInfo?.groups?.includes('platform-admins') === true;
+  const engine = new PolicyEngine([labelPolicy], {}, { exemptions: trusted });
+  const judge = (groups: string[]) => engine.evaluate({ object: pod(claimed), operation: 'CREATE', userInfo: { username: 'u@example.com', groups } });
+  const admin = await judge(['platform-admins']);
+  assert.equal(admin.find((x) => x.rule === 'no-foo')!.result, 'skip');
+  assert.ok(!admin.some((x) => x.rule === 'exemption-not-accepted'));
+  const developer = await judge(['developers']);
+  assert.equal(developer.find((x) => x.rule === 'no-foo')!.result, 'fail');
+  assert.match(developer.find((x) => x.rule === 'exemption-not-accepted')!.message, /not accepted from user "u@example\.com"/);
+});
+
+test('exemptions: honor is the default and lists no not-accepted rule', async () => {
+  const engine = new PolicyEngine([labelPolicy], {}, { exemptions: 'honor' });
+  assert.equal((await evaluate(engine, pod(claimed))).find((x) => x.rule === 'no-foo')!.result, 'skip');
+  assert.ok(!engine.rules().some((r) => r.rule.id === 'exemption-not-accepted'));
+});

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpsRequest } from 'node:https';
+import { WebSocket } from 'ws';
 import { startHarness, type Harness } from './support/proxy-harness.js';
 
 async function withHarness(fn: (h: Harness) => Promise<void>, config: Record<string, unknown> = {}): Promise<void> {
@@ -73,7 +74,7 @@ test('issuer unreachable after start: cached keys keep serving and readiness sta
   });
 });
 
-test('shutdown: open watches end cleanly, the upstream watch closes, readiness drops first', async () => {
+test('shutdown: open watches end cleanly and the upstream watch closes', async () => {
   const h = await startHarness();
   try {
     const token = await h.humanToken();
@@ -112,4 +113,28 @@ test('client disconnect mid-watch closes the upstream watch', async () => {
     for (let i = 0; i < 100 && h.upstream.openWatches() > 0; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(h.upstream.openWatches(), 0);
   });
+});
+
+test('shutdown: an open exec session gets a WebSocket close frame (1001)', async () => {
+  const h = await startHarness();
+  try {
+    const token = await h.humanToken();
+    const pod = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell' }, spec: { containers: [{ name: 'app', image: 'x' }] } });
+    assert.equal((await h.request('/api/v1/namespaces/default/pods', { token, method: 'POST', body: pod, headers: { 'content-type': 'application/json' } })).status, 201);
+    const url = `${h.proxy.url.replace('https', 'wss')}/api/v1/namespaces/default/pods/shell/exec?command=cat&stdin=true&stdout=true`;
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { ca: h.tls.ca, headers: { authorization: `Bearer ${token}` } });
+    const echoed = new Promise<string>((resolve) => ws.on('message', (data: Buffer) => resolve(data.subarray(1).toString())));
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => resolve());
+      ws.on('error', reject);
+    });
+    assert.equal(ws.protocol, 'v5.channel.k8s.io');
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello')]));
+    assert.equal(await echoed, 'hello');
+    await h.proxy.shutdown();
+    assert.equal(await closed, 1001);
+  } finally {
+    await h.close();
+  }
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeExtraKey, encodeExtraKey, impersonationHeaders, ImpersonationValueError, readClientImpersonation } from '../../src/proxy/impersonation.js';
 import { impersonationChecks } from '../../src/proxy/impersonation-review.js';
 import { startHarness } from './support/proxy-harness.js';
+import type { UserInfo } from '../../src/policy/policy.js';
 
 test('extra keys are percent-encoded as client-go does: non-token bytes and % itself', () => {
   assert.equal(encodeExtraKey('gatehouse.dev/justification'), 'gatehouse.dev%2Fjustification');
@@ -27,7 +28,7 @@ test('impersonation headers for a user', () => {
 });
 
 test('values that would be altered or break the header are refused', () => {
-  for (const user of [
+  const refused: UserInfo[] = [
     { username: ' system:admin' },
     { username: 'admin\t' },
     { username: 'a\r\nImpersonate-Group: system:masters' },
@@ -35,7 +36,8 @@ test('values that would be altered or break the header are refused', () => {
     { username: 'a', groups: ['system:masters '] },
     { username: 'a', extra: { k: ['v\u0000'] } },
     { username: 'a', extra: { '': ['v'] } },
-  ]) {
+  ];
+  for (const user of refused) {
     assert.throws(() => impersonationHeaders(user), ImpersonationValueError, JSON.stringify(user));
   }
 });

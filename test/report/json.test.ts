@@ -13,7 +13,8 @@ describe('json formatter', () => {
   const doc = JSON.parse(text);
 
   it('has exactly the contract envelope', () => {
-    assert.deepEqual(Object.keys(doc), ['apiVersion', 'kind', 'summary', 'results']);
+    // Key order carries no meaning in JSON; `summary` follows the streamed results.
+    assert.deepEqual(Object.keys(doc).sort(), ['apiVersion', 'kind', 'results', 'summary']);
     assert.equal(doc.apiVersion, 'gatehouse.dev/v1alpha1');
     assert.equal(doc.kind, 'ScanResult');
     assert.deepEqual(doc.summary, { pass: 2, fail: 3, warn: 1, skip: 2, error: 2 });
@@ -38,7 +39,7 @@ describe('json formatter', () => {
 
   it('keeps results in input order and round-trips every field', () => {
     doc.results.forEach((r: unknown, i: number) => assert.deepEqual(r, toJsonResult(RESULTS[i]!)));
-    const helm = doc.results[4];
+    const helm = doc.results[5];
     assert.deepEqual(helm.source, { file: 'rendered/chart.yaml', line: 40, template: 'mychart/templates/statefulset.yaml' });
     const exempted = doc.results[2];
     assert.equal(exempted.result, 'skip');
@@ -56,6 +57,12 @@ describe('json formatter', () => {
   it('carries hostile text through exactly, escaped as JSON', () => {
     assert.equal(doc.results[3].message, HOSTILE);
     assert.doesNotMatch(text, /[\u0001\u001b]/, 'raw control characters must be escaped');
+  });
+
+  it('streams results before the summary, which counts them all', () => {
+    assert.ok(text.startsWith('{"apiVersion":"gatehouse.dev/v1alpha1","kind":"ScanResult","results":[\n{"policy":'), text.slice(0, 120));
+    assert.ok(text.endsWith(`\n],"summary":${JSON.stringify(summarize(RESULTS))}}\n`));
+    assert.equal(text.split('\n').length, RESULTS.length + 3, 'one result per line');
   });
 
   it('writes a valid document for no results', () => {

@@ -62,7 +62,7 @@ describe('sarif formatter', () => {
     const { results } = sarif();
     const expected = RESULTS.filter((r) => r.result === 'fail' || r.result === 'warn' || r.result === 'error');
     assert.deepEqual(results.map((r) => r.ruleId), expected.map((r) => `${r.policy}/${r.rule}`));
-    assert.deepEqual(results.map((r) => r.level), ['error', 'note', 'error', 'note', 'error', 'error']);
+    assert.deepEqual(results.map((r) => r.level), ['error', 'note', 'error', 'error', 'note', 'error']);
     assert.equal(sarifLevel({ result: 'fail', severity: 'medium' }), 'warning');
     assert.equal(sarifLevel({ result: 'warn', severity: 'critical' }), 'warning');
     assert.equal(sarifLevel({ result: 'error', severity: 'info' }), 'error');

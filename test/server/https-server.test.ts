@@ -54,9 +54,9 @@ function servedFingerprint(server: RunningServer, trusted: string[]): Promise<st
   });
 }
 
-async function withServer(fn: (server: RunningServer, tls: TestTls, state: { ready: boolean }) => Promise<void>): Promise<void> {
+async function withServer(fn: (server: RunningServer, tls: TestTls, state: { ready: boolean; received: number }) => Promise<void>): Promise<void> {
   const tls = await createTestTls();
-  const state = { ready: false };
+  const state = { ready: false, received: 0 };
   const operations = createOperationsHandler({ registry: createMetricsRegistry(), checks: { issuers: () => ({ ok: state.ready, message: 'keys not loaded' }) } });
   const server = await startHttpsServer({
     host: '127.0.0.1',
@@ -66,6 +66,7 @@ async function withServer(fn: (server: RunningServer, tls: TestTls, state: { rea
     operations,
     maxHeaderBytes: 4096,
     onRequest: (req, res) => {
+      state.received++;
       if (req.url === '/slow') {
         setTimeout(() => res.end('finished'), 300);
         return;
@@ -152,11 +153,12 @@ test('certificate reload: a valid new pair is served, an invalid one is ignored'
   });
 });
 
-test('graceful shutdown: readiness drops, in-flight requests finish, long-lived streams close cleanly', async () => {
-  await withServer(async (server, tls) => {
+test('graceful shutdown: in-flight requests finish, long-lived streams close cleanly, new connections are refused', async () => {
+  await withServer(async (server, tls, state) => {
     const slow = get(server, tls, '/slow');
     const stream = get(server, tls, '/stream');
-    await new Promise((r) => setTimeout(r, 100));
+    // Shut down only once both requests are being handled (a connection still sending its request is idle).
+    for (let i = 0; i < 200 && state.received < 2; i++) await new Promise((r) => setTimeout(r, 10));
     const done = server.shutdown(5000);
     const [slowReply, streamReply] = await Promise.all([slow, stream]);
     await done;

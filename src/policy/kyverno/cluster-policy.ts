@@ -7,14 +7,14 @@ import { asRecord } from '../../kube/pod-template.js';
 import type { AdmissionAttributes } from '../../kube/matching/attributes.js';
 import { EMPTY_LOOKUP, type ObjectLookup } from '../../kube/matching/object-index.js';
 import type { EvaluationInput, Policy, RuleInfo, RuleOutcome } from '../policy.js';
-import { prepareInput } from '../vap/activation.js';
+import { prepareInput, withObjects, withParams, type CelActivation } from '../vap/activation.js';
 import type { Parsed, ParamRef } from '../vap/parse.js';
 import { resolveParams } from '../vap/params.js';
 import {
   FieldErrors, readAuditAnnotations, readFailurePolicy, readNamedExpressions, readParamKind, readValidations,
   type FailurePolicy, type ParamKind, type ProgramSpec,
 } from '../vap/program-spec.js';
-import { CompiledPolicyProgram, type ProgramActivation, type ProgramResult } from '../vap/program.js';
+import { CompiledPolicyProgram, type ProgramResult } from '../vap/program.js';
 import { ANY_RULE } from '../vap/outcomes.js';
 import { AUTOGEN_ANNOTATION, CLUSTER_POLICY_CONTROLLERS, autogenRuleName, podViewOf } from './autogen.js';
 import { kyvernoLibraries } from './libraries.js';
@@ -237,7 +237,7 @@ function ruleTarget(rule: ClusterPolicyRule, controllers: string[], attrs: Admis
   return { name: autogenRuleName(rule.name, kind), object, oldObject };
 }
 
-function evaluateRule(rule: ClusterPolicyRule, program: CompiledPolicyProgram, target: RuleTarget, attrs: AdmissionAttributes, shared: ProgramActivation, lookup: ObjectLookup): RuleOutcome[] {
+function evaluateRule(rule: ClusterPolicyRule, program: CompiledPolicyProgram, target: RuleTarget, attrs: AdmissionAttributes, shared: CelActivation, lookup: ObjectLookup): RuleOutcome[] {
   const cel = rule.cel!;
   let paramsList: (KubeObject | null)[] = [null];
   if (cel.paramKind) {
@@ -248,10 +248,8 @@ function evaluateRule(rule: ClusterPolicyRule, program: CompiledPolicyProgram, t
     }
     paramsList = resolved.params;
   }
-  return paramsList.map((params) => {
-    const activation = { ...shared, params, object: target.object, oldObject: target.oldObject };
-    return ruleOutcome(target.name, program.evaluate(activation), cel.message);
-  });
+  const judged = target.object === attrs.object && target.oldObject === attrs.oldObject ? shared : withObjects(shared, target.object, target.oldObject);
+  return paramsList.map((params) => ruleOutcome(target.name, program.evaluate(withParams(judged, params)), cel.message));
 }
 
 /** One outcome per rule, as Kyverno reports it: fail if any expression fails, error if one errors, else pass. */

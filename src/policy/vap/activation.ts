@@ -6,7 +6,8 @@ import { admissionRequestOf, attributesOf, type AdmissionAttributes } from '../.
 import type { ObjectLookup } from '../../kube/matching/object-index.js';
 import { resourceOfObject } from '../../kube/matching/resources.js';
 import type { EvaluationInput } from '../policy.js';
-import type { ProgramActivation } from './program.js';
+import { toCelValue } from '../../cel/index.js';
+import { servedForm } from './served-form.js';
 
 export const DEFAULT_NAMESPACE = 'default';
 
@@ -41,28 +42,50 @@ function namespaceObjectOf(attrs: AdmissionAttributes, lookup: ObjectLookup): Ku
   };
 }
 
-export function activationOf(attrs: AdmissionAttributes, params: KubeObject | null): ProgramActivation {
-  return {
-    object: attrs.object,
-    oldObject: attrs.oldObject,
-    request: admissionRequestOf(attrs),
-    params,
-    namespaceObject: attrs.namespaceObject,
-  };
+/** What every expression of a policy may reference besides `variables`, as CEL values (toCelValue). */
+export interface CelActivation {
+  object: unknown;
+  oldObject: unknown;
+  request: unknown;
+  params: unknown;
+  namespaceObject: unknown;
+}
+
+/**
+ * The activation of an admission request, converted to CEL values. The request's `object` and `oldObject` are the
+ * converted objects themselves, so each object is converted once however many variables reference it.
+ */
+export function activationOf(attrs: AdmissionAttributes, params: KubeObject | null): CelActivation {
+  const object = servedForm(attrs.object, toCelValue(attrs.object));
+  const oldObject = servedForm(attrs.oldObject, toCelValue(attrs.oldObject));
+  const { object: _object, oldObject: _oldObject, ...rest } = admissionRequestOf(attrs);
+  const request = toCelValue(rest) as Record<string, unknown>;
+  if (object !== null) request.object = object;
+  if (oldObject !== null) request.oldObject = oldObject;
+  return { object, oldObject, request, params: toCelValue(params), namespaceObject: toCelValue(attrs.namespaceObject) };
+}
+
+/** The activation with the policy's params object. */
+export function withParams(activation: CelActivation, params: KubeObject | null): CelActivation {
+  return params === null ? activation : { ...activation, params: toCelValue(params) };
+}
+
+/** The activation judging other objects than the request's (an autogen rule's pod view of a controller). */
+export function withObjects(activation: CelActivation, object: KubeObject | null, oldObject: KubeObject | null): CelActivation {
+  return { ...activation, object: servedForm(object, toCelValue(object)), oldObject: servedForm(oldObject, toCelValue(oldObject)) };
 }
 
 export interface PreparedInput {
   attrs: AdmissionAttributes;
   /** The activation without params; the same object for every policy that judges this input. */
-  activation: ProgramActivation;
+  activation: CelActivation;
 }
 
 const prepared = new WeakMap<EvaluationInput, Map<ObjectLookup, PreparedInput>>();
 
 /**
  * Attributes and activation of an input, built once per input and lookup and shared by every policy that judges
- * it. Sharing the same objects lets the CEL layer convert each of them once (its cache is keyed by identity)
- * instead of once per policy, which dominates evaluation time when many policies judge one object.
+ * it: converting the objects to CEL values dominates evaluation time when it is repeated per policy.
  */
 export function prepareInput(input: EvaluationInput, lookup: ObjectLookup): PreparedInput {
   let perLookup = prepared.get(input);

@@ -50,11 +50,16 @@ export class FieldErrors {
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function readNamedExpressions(value: unknown, path: string, errors: FieldErrors, identifierNames: boolean): NamedExpression[] {
+  const seen = new Set<string>();
   return readList(value, path, errors).flatMap(([item, at]) => {
     const name = item.name;
     const expression = item.expression;
     if (typeof name !== 'string' || name === '') return void errors.add(`${at}.name`, 'must be a non-empty string'), [];
     if (identifierNames && !NAME.test(name)) return void errors.add(`${at}.name`, `"${name}" is not a valid CEL identifier`), [];
+    // `constructor` would shadow what the CEL evaluator tells the type of `variables` by.
+    if (identifierNames && name === 'constructor') return void errors.add(`${at}.name`, '"constructor" is reserved'), [];
+    if (seen.has(name)) return void errors.add(`${at}.name`, `duplicate name "${name}"`), [];
+    seen.add(name);
     if (typeof expression !== 'string' || expression.trim() === '') return void errors.add(`${at}.expression`, 'must be a non-empty string'), [];
     return [{ name, expression, path: at }];
   });

@@ -2,22 +2,21 @@
 // match conditions (all must be true; a false one means "does not apply"), then every validation, with lazily
 // evaluated, composed `variables`, one cost budget shared by all expressions of an evaluation, and failurePolicy
 // deciding what an evaluation error means.
-import { CelCompileError, CelEnvironment, CostMeter, lazyVariables, type CelLibrary, type CelProgram } from '../../cel/index.js';
+import { CelCompileError, CelEnvironment, CostMeter, LazyVariables, type CelLibrary, type CelProgram } from '../../cel/index.js';
+import type { CelActivation } from './activation.js';
 import type { FailurePolicy, NamedExpression, ProgramSpec, ValidationSpec } from './program-spec.js';
 
 /** Total runtime cost of one policy evaluation (the API server's per-policy budget, RuntimeCELCostBudget). */
 export const POLICY_COST_BUDGET = 10_000_000;
 
-/** What every expression may reference besides `variables`. */
-export const ACTIVATION_VARIABLES = {
+/** What every expression may reference besides `variables` (CelActivation holds their values). */
+const ACTIVATION_VARIABLES: Record<keyof CelActivation, string> = {
   object: 'dyn',
   oldObject: 'dyn',
   request: 'dyn',
   params: 'dyn',
   namespaceObject: 'dyn',
-} as const;
-
-export type ProgramActivation = Record<keyof typeof ACTIVATION_VARIABLES, unknown>;
+};
 
 /** Variables that exist only with a live cluster; expressions that use them are reported, not silently passed. */
 const CLUSTER_ONLY = /\bauthorizer\b/;
@@ -62,7 +61,7 @@ export interface ProgramOptions {
 }
 
 export class CompiledPolicyProgram {
-  private readonly variables = new Map<string, CelProgram>();
+  private readonly variables: LazyVariables;
   private readonly matchConditions: (CompiledExpression & { name: string })[];
   private readonly validations: CompiledValidation[];
   private readonly auditAnnotations: (CompiledExpression & { key: string })[];
@@ -71,8 +70,12 @@ export class CompiledPolicyProgram {
 
   /** Throws ProgramCompileError listing every expression that does not compile. */
   constructor(spec: ProgramSpec, options: ProgramOptions = {}) {
-    const env = new CelEnvironment({ variables: { ...ACTIVATION_VARIABLES, variables: 'dyn' }, libraries: options.libraries });
     const errors: ProgramCompileError[] = [];
+    this.variables = new LazyVariables(spec.variables.map((v) => v.name));
+    const env = new CelEnvironment({
+      variables: { ...ACTIVATION_VARIABLES, variables: this.variables.typeName },
+      libraries: [...(options.libraries ?? []), this.variables.library],
+    });
     const compile = (expression: string, path: string, expect?: 'bool' | 'string'): CompiledExpression => {
       if (CLUSTER_ONLY.test(expression)) return { path, unavailable: `${path}: uses authorizer, which needs a live cluster (not available offline)` };
       try {
@@ -88,8 +91,8 @@ export class CompiledPolicyProgram {
     };
     for (const variable of spec.variables) {
       const compiled = compile(variable.expression, `${variable.path}.expression`);
-      if (compiled.program) this.variables.set(variable.name, compiled.program);
-      if (compiled.unavailable) this.variables.set(variable.name, unavailableProgram(variable.expression, compiled.unavailable));
+      if (compiled.program) this.variables.define(variable.name, compiled.program);
+      if (compiled.unavailable) this.variables.define(variable.name, unavailableProgram(variable.expression, compiled.unavailable));
     }
     this.matchConditions = spec.matchConditions.map((c: NamedExpression) => ({ name: c.name, ...compile(c.expression, `${c.path}.expression`, 'bool') }));
     this.validations = spec.validations.map((v) => {
@@ -103,10 +106,10 @@ export class CompiledPolicyProgram {
     this.costBudget = options.costBudget ?? POLICY_COST_BUDGET;
   }
 
-  evaluate(input: ProgramActivation): ProgramResult {
+  evaluate(input: CelActivation): ProgramResult {
     const meter = new CostMeter(this.costBudget);
     const activation: Record<string, unknown> = { ...input };
-    activation.variables = lazyVariables(this.variables, () => activation, meter);
+    activation.variables = this.variables.bind(activation, meter, { celActivation: true });
 
     const conditionErrors: string[] = [];
     for (const condition of this.matchConditions) {
@@ -145,7 +148,7 @@ export class CompiledPolicyProgram {
   private run(compiled: CompiledExpression, activation: Record<string, unknown>, meter: CostMeter): { value?: unknown; error?: string } {
     if (compiled.unavailable) return { error: compiled.unavailable };
     try {
-      const value = compiled.program!.evaluate(activation, { meter });
+      const value = compiled.program!.evaluate(activation, { meter, celActivation: true });
       if (value instanceof Promise) return { error: `${compiled.path}: asynchronous functions cannot be evaluated here` };
       return { value };
     } catch (error) {

@@ -1,6 +1,6 @@
 // End-to-end setup for proxy tests: a real HTTPS OIDC issuer, the API-server-like upstream, and `gatehouse proxy`
 // started from a ProxyConfiguration file exactly as the command does, all on loopback ports picked by the OS.
-// Helpers talk to the proxy with raw HTTPS or the real kubectl.
+// Requests reach the proxy as raw HTTPS or through the real kubectl.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';

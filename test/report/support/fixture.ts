@@ -1,6 +1,7 @@
 // A fixed result set covering what formatters must get right: every status, Helm template sources, an exemption,
 // an input error with no resource, cluster-scoped and unnamespaced objects, and hostile text (quotes, markup,
-// control characters, terminal escapes, bidi overrides, YAML 1.1 booleans, non-BMP characters).
+// control characters, terminal escapes, bidi overrides, YAML 1.1 booleans, non-BMP characters). As in a scan, the
+// results of one resource are consecutive.
 import type { RuleInfo } from '../../../src/policy/policy.js';
 import type { PolicyResult } from '../../../src/policy/result.js';
 import type { ReportInput } from '../../../src/report/report.js';
@@ -39,6 +40,8 @@ export const RESULTS: PolicyResult[] = [
     message: 'exempted (INC-42: vendor image): image "nginx:1.27" is not pinned by digest', justification: 'INC-42: vendor image' },
   { policy: builtin, rule: 'no', result: 'warn', severity: 'low', resource: web, source: webSource, message: HOSTILE,
     properties: { path: 'spec.template.spec.containers[0]', count: 2 } },
+  { policy: builtin, rule: 'image-digest', result: 'error', severity: 'high', resource: web, source: webSource,
+    message: 'policy gatehouse-workload failed to evaluate: boom' },
   { policy: restricted, rule: 'hostPathVolumes', result: 'fail', severity: 'critical', resource: helm, source: helmSource,
     message: 'hostPath volumes (volume "data")', remediation: 'Use a PersistentVolumeClaim or emptyDir.' },
   { policy: restricted, rule: 'runAsNonRoot', result: 'pass', severity: 'high', resource: helm, source: helmSource, message: 'ok' },
@@ -48,8 +51,6 @@ export const RESULTS: PolicyResult[] = [
     message: 'ClusterRole has no pod template; pod-security-restricted does not apply' },
   { policy: 'gatehouse-input', rule: 'parse-error', result: 'error', severity: 'high', source: { file: 'manifests/broken.yaml', line: 7 },
     message: 'YAML: bad indentation of a mapping entry' },
-  { policy: builtin, rule: 'image-digest', result: 'error', severity: 'high', resource: web, source: webSource,
-    message: 'policy gatehouse-workload failed to evaluate: boom' },
 ];
 
 export const GENERATED_AT = new Date('2025-01-02T03:04:05.678Z');
