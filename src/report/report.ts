@@ -28,8 +28,8 @@ export interface ReportSink {
 export interface SpoolOptions {
   /** Where a format that groups results keeps what outgrows memory; defaults to the system's temporary directory. */
   dir?: string;
-  /** Characters held in memory before spilling to disk. */
-  budgetChars?: number;
+  /** Bytes held in memory before spilling to disk. */
+  budgetBytes?: number;
 }
 
 export interface FormatOptions {

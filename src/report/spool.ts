@@ -2,6 +2,8 @@
 // sections written after the results). It stays in memory up to a budget; beyond that, pending text is appended to
 // one temporary file, removed from the directory as soon as it is opened so that nothing is left behind however
 // the process ends. Memory therefore stays bounded whatever the size of the run; disk use is the held text's size.
+// Text is held as UTF-8 bytes, a copy: a string built from scanned values can keep whole manifest files alive
+// through the substrings it refers to, which a budget counted in characters would not see.
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +11,11 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { SpoolOptions } from './report.js';
 
-export const DEFAULT_SPOOL_BUDGET_CHARS = 8 * 1024 * 1024;
+export const DEFAULT_SPOOL_BUDGET_BYTES = 8 * 1024 * 1024;
 const READ_BYTES = 64 * 1024;
 
 interface Segment {
-  parts: string[];
+  parts: Buffer[];
   /** Blocks already on disk, as flat pairs: position, length, position, length… */
   blocks: number[];
 }
@@ -44,11 +46,11 @@ function writeAt(fd: number, bytes: Buffer, position: number): void {
 export class Spool {
   private readonly segments = new Map<string, Segment>();
   private readonly budget: number;
-  private pendingChars = 0;
+  private pendingBytes = 0;
   private file: SpoolFile | undefined;
 
   constructor(private readonly options: SpoolOptions = {}) {
-    this.budget = options.budgetChars ?? DEFAULT_SPOOL_BUDGET_CHARS;
+    this.budget = options.budgetBytes ?? DEFAULT_SPOOL_BUDGET_BYTES;
   }
 
   append(group: string, text: string): void {
@@ -57,9 +59,10 @@ export class Spool {
       segment = { parts: [], blocks: [] };
       this.segments.set(group, segment);
     }
-    segment.parts.push(text);
-    this.pendingChars += text.length;
-    if (this.pendingChars > this.budget) this.spill();
+    const bytes = Buffer.from(text, 'utf8');
+    segment.parts.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes > this.budget) this.spill();
   }
 
   /** Writes everything appended to `group`, in order, then forgets the group. */
@@ -68,8 +71,8 @@ export class Spool {
     if (!segment) return;
     if (segment.blocks.length > 0) this.readBlocks(segment.blocks, write);
     for (const part of segment.parts) {
-      write(part);
-      this.pendingChars -= part.length;
+      write(part.toString('utf8'));
+      this.pendingBytes -= part.length;
     }
     this.segments.delete(group);
   }
@@ -77,7 +80,7 @@ export class Spool {
   /** Releases memory and the temporary file. Safe to call more than once. */
   close(): void {
     this.segments.clear();
-    this.pendingChars = 0;
+    this.pendingBytes = 0;
     if (!this.file) return;
     closeSync(this.file.fd);
     if (this.file.path !== undefined) rmSync(this.file.path, { force: true });
@@ -88,13 +91,13 @@ export class Spool {
     const file = (this.file ??= openSpoolFile(this.options.dir ?? tmpdir()));
     for (const segment of this.segments.values()) {
       if (segment.parts.length === 0) continue;
-      const bytes = Buffer.from(segment.parts.join(''), 'utf8');
+      const bytes = Buffer.concat(segment.parts);
       writeAt(file.fd, bytes, file.size);
       segment.blocks.push(file.size, bytes.length);
       file.size += bytes.length;
       segment.parts = [];
     }
-    this.pendingChars = 0;
+    this.pendingBytes = 0;
   }
 
   private readBlocks(blocks: readonly number[], write: (chunk: string) => void): void {

@@ -61,9 +61,9 @@ describe('formatter registry', () => {
       const input = fixtureInput({ results: largeResults() });
       for (const name of FORMAT_NAMES) {
         const inMemory = render(FORMATTERS[name], input).text;
-        const spilled = render(FORMATTERS[name], input, { color: false, spool: { dir, budgetChars: 1 } }).text;
+        const spilled = render(FORMATTERS[name], input, { color: false, spool: { dir, budgetBytes: 1 } }).text;
         assert.ok(spilled === inMemory, `${name} differs when spilled`);
-        const spilledSmall = render(FORMATTERS[name], fixtureInput(), { color: false, spool: { dir, budgetChars: 1 } }).text;
+        const spilledSmall = render(FORMATTERS[name], fixtureInput(), { color: false, spool: { dir, budgetBytes: 1 } }).text;
         assert.ok(spilledSmall === render(FORMATTERS[name], fixtureInput()).text, `${name} fixture differs when spilled`);
       }
       assert.deepEqual(readdirSync(dir), [], 'no temporary file is left behind');
@@ -78,7 +78,7 @@ describe('formatter registry', () => {
     try {
       for (const name of FORMAT_NAMES) {
         const before = openFiles();
-        const writer = FORMATTERS[name](fixtureInput(), { write: () => {} }, { color: false, spool: { dir, budgetChars: 1 } });
+        const writer = FORMATTERS[name](fixtureInput(), { write: () => {} }, { color: false, spool: { dir, budgetBytes: 1 } });
         for (let i = 0; i < 3; i++) writer.add(RESULTS.slice(-1));
         writer.abort();
         assert.equal(openFiles(), before, name);

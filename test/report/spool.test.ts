@@ -28,7 +28,7 @@ describe('Spool', () => {
   });
 
   it('spills interleaved groups to disk and reads them back exactly, multi-byte characters included', () => {
-    const spool = new Spool({ dir, budgetChars: 100 });
+    const spool = new Spool({ dir, budgetBytes: 100 });
     const expected = new Map<string, string>();
     // Long enough that reads of the file split characters; every group spans many blocks.
     const texts = ['ascii line\n', 'ünïcødé ✓ ', '🚀 rocket ', 'x'.repeat(70_000), '€'.repeat(30_000)];
@@ -43,7 +43,7 @@ describe('Spool', () => {
   });
 
   it('leaves no file behind: the temporary file is unlinked as soon as it is opened, and closing twice is safe', () => {
-    const spool = new Spool({ dir, budgetChars: 1 });
+    const spool = new Spool({ dir, budgetBytes: 1 });
     spool.append('g', 'spilled text');
     assert.deepEqual(readdirSync(dir), []);
     assert.equal(drained(spool, 'g'), 'spilled text');
@@ -53,7 +53,7 @@ describe('Spool', () => {
   });
 
   it('fails loudly when its directory cannot hold the file', () => {
-    const spool = new Spool({ dir: join(dir, 'missing'), budgetChars: 1 });
+    const spool = new Spool({ dir: join(dir, 'missing'), budgetBytes: 1 });
     assert.throws(() => spool.append('g', 'text'), /ENOENT/);
     spool.close();
   });
