@@ -1,22 +1,25 @@
 // Throughput and added latency of `gatehouse proxy`, against the same fixed-response HTTPS upstream reached three
 // ways in one run: directly, through nginx (proxy_pass with upstream keep-alive, no authentication), and through
 // Gatehouse verifying a bearer token (the cached-token path: one token, as a client re-using its credential).
-// Everything is TLS on loopback; each server runs in its own process with one worker, the load generator
-// (autocannon) in this one.
+// Everything is TLS on loopback (TLS 1.2+ on every hop, upstream connections kept alive and TLS sessions reused on
+// both proxies); nginx runs as many worker processes as Gatehouse. The load generator (autocannon) runs in this
+// process. The paths are measured in interleaved rounds so they see the same machine load, and medians are reported.
 //
-//   node --import tsx bench/proxy.bench.ts [--seconds 3] [--connections 16] [--json]
+//   node --import tsx bench/proxy.bench.ts [--seconds 3] [--rounds 3] [--connections 32] [--workers 1] [--json]
 //
-// Reported: requests/s per path and the Gatehouse/nginx ratio (target ≥ 0.7); p99 latency at half of Gatehouse's
-// peak rate, directly and through Gatehouse, and the difference (target ≤ 2 ms).
+// Reported per path: requests/s (median of the rounds), CPU time per request of the server processes (Linux: read
+// from /proc, all of a server's processes together), and the connections the upstream accepted (a proxy that
+// reuses its upstream connections opens few). Then the Gatehouse/nginx ratio (target ≥ 0.7), and p99 latency at half
+// of Gatehouse's peak rate, directly and through Gatehouse, and the difference (target ≤ 2 ms).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { fmt } from './support/stats.js';
+import { fmt, median } from './support/stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -43,6 +46,7 @@ async function runRole(role: string, input: Record<string, string>): Promise<voi
   if (role === 'upstream') {
     const { startFakeApiServer } = await import('../test/support/fake-apiserver.js');
     const server = await startFakeApiServer({ fixedResponse: BODY });
+    process.on('message', () => process.send!({ connections: server.connectionsAccepted() }));
     console.log(JSON.stringify({ url: server.url, caFile: server.tls.caFile }));
     return;
   }
@@ -61,7 +65,7 @@ function startChild(args: string[]): Promise<{ child: ChildProcess; info: Record
   return new Promise((resolve, reject) => {
     // BENCH_NODE_OPTIONS (e.g. --cpu-prof) is passed to the server processes only, to profile them.
     const nodeOptions = process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
@@ -82,16 +86,47 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startNginx(dir: string, upstreamUrl: string, certFile: string, keyFile: string): Promise<{ child: ChildProcess; url: string } | undefined> {
+/** CPU seconds used so far by a process and all its descendants (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  const stat = (p: number) => {
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticks };
+  };
+  try {
+    const all = new Map<number, { ppid: number; cpu: number }>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        all.set(Number(entry), stat(Number(entry)));
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    const tree = new Set([pid]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [p, s] of all) if (!tree.has(p) && tree.has(s.ppid)) (tree.add(p), (grew = true));
+    }
+    return [...tree].reduce((sum, p) => sum + (all.get(p)?.cpu ?? 0), 0);
+  } catch {
+    return NaN;
+  }
+}
+
+async function startNginx(dir: string, upstreamUrl: string, caFile: string, certFile: string, keyFile: string, workers: number): Promise<{ child: ChildProcess; url: string } | undefined> {
   if (spawnSync('nginx', ['-v']).error) return undefined;
   const port = await freePort();
   const upstream = new URL(upstreamUrl);
   for (const sub of ['client', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub), { recursive: true });
   const conf = join(dir, 'nginx.conf');
+  // Like Gatehouse: TLS 1.2+ both ways, the upstream certificate verified, pooled keep-alive upstream connections.
   writeFileSync(
     conf,
-    `worker_processes 1;
+    `worker_processes ${workers};
 daemon off;
+master_process on;
 pid ${join(dir, 'nginx.pid')};
 error_log ${join(dir, 'nginx-error.log')} warn;
 events { worker_connections 4096; }
@@ -102,15 +137,20 @@ http {
   fastcgi_temp_path ${join(dir, 'fastcgi')};
   uwsgi_temp_path ${join(dir, 'uwsgi')};
   scgi_temp_path ${join(dir, 'scgi')};
-  upstream api { server ${upstream.host}; keepalive 64; }
+  upstream api { server ${upstream.host}; keepalive 512; }
   server {
     listen 127.0.0.1:${port} ssl;
+    ssl_protocols TLSv1.2 TLSv1.3;
     ssl_certificate ${certFile};
     ssl_certificate_key ${keyFile};
     location / {
       proxy_pass https://api;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      proxy_ssl_protocols TLSv1.2 TLSv1.3;
+      proxy_ssl_verify on;
+      proxy_ssl_trusted_certificate ${caFile};
+      proxy_ssl_name localhost;
       proxy_ssl_session_reuse on;
     }
   }
@@ -138,22 +178,57 @@ interface Load {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU microseconds per request of the server processes (the proxy, or the upstream for the direct path). */
+  cpuUsPerRequest: number;
+  upstreamCpuUsPerRequest: number;
 }
 
-async function load(url: string, seconds: number, connections: number, token?: string, overallRate?: number): Promise<Load> {
+interface Target {
+  name: string;
+  url: string;
+  token?: string;
+  pid?: number;
+}
+
+function upstreamConnections(upstream: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    upstream.once('message', (m: { connections: number }) => resolve(m.connections));
+    upstream.send('connections?');
+  });
+}
+
+async function load(target: Target, upstreamPid: number, seconds: number, connections: number, overallRate?: number): Promise<Load> {
+  const cpu0 = target.pid ? cpuSeconds(target.pid) : NaN;
+  const up0 = cpuSeconds(upstreamPid);
   const result = await autocannon({
-    url: url + PATH,
+    url: target.url + PATH,
     duration: seconds,
     connections,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: target.token ? { authorization: `Bearer ${target.token}` } : {},
     ...(overallRate ? { overallRate } : {}),
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  const total = result['2xx'] + result.non2xx;
+  const perRequest = (cpu: number) => (cpu * 1e6) / Math.max(1, total);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    cpuUsPerRequest: target.pid ? perRequest(cpuSeconds(target.pid) - cpu0) : perRequest(cpuSeconds(upstreamPid) - up0),
+    upstreamCpuUsPerRequest: perRequest(cpuSeconds(upstreamPid) - up0),
+  };
+}
+
+function medianLoad(loads: Load[]): Load {
+  const m = (f: (l: Load) => number) => median(loads.map(f));
+  return { rps: m((l) => l.rps), p50: m((l) => l.p50), p99: m((l) => l.p99), errors: loads.reduce((s, l) => s + l.errors, 0), cpuUsPerRequest: m((l) => l.cpuUsPerRequest), upstreamCpuUsPerRequest: m((l) => l.upstreamCpuUsPerRequest) };
 }
 
 async function main(): Promise<void> {
   const seconds = arg('seconds', 3);
-  const connections = arg('connections', 16);
+  const rounds = arg('rounds', 3);
+  const connections = arg('connections', 32);
+  const workers = arg('workers', 1);
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const children: ChildProcess[] = [];
   const { createTestTls } = await import('../test/support/tls.js');
@@ -166,7 +241,8 @@ async function main(): Promise<void> {
     const upstreamUrl = upstream.info.url!;
     const auth = join(dir, 'auth.yaml');
     writeFileSync(auth, stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AuthenticationConfiguration', jwt: [{ issuer: { url: issuer.url, certificateAuthority: issuer.ca, audiences: ['gatehouse'] }, claimMappings: { username: { claim: 'email', prefix: '' }, groups: { claim: 'groups', prefix: 'oidc:' } } }] }));
-    writeFileSync(join(dir, 'token'), 'bench-token');
+    mkdirSync(join(dir, 'credential'));
+    writeFileSync(join(dir, 'credential', 'token'), 'bench-token');
     const config = join(dir, 'proxy.yaml');
     writeFileSync(
       config,
@@ -177,37 +253,62 @@ async function main(): Promise<void> {
         listen: '127.0.0.1:0',
         operationsListen: '127.0.0.1:0',
         tls: { certFile: tls.serverCertFile, keyFile: tls.serverKeyFile },
-        upstream: { url: upstreamUrl, caFile: upstream.info.caFile, tokenFile: join(dir, 'token') },
+        upstream: { url: upstreamUrl, caFile: upstream.info.caFile, tokenFile: join(dir, 'credential', 'token') },
         auditLog: join(dir, 'audit.log'),
       }),
     );
     const gatehouse = await startChild(['--role', 'gatehouse', '--config', config]);
     children.push(gatehouse.child);
-    const nginx = await startNginx(dir, upstreamUrl, tls.serverCertFile, tls.serverKeyFile);
+    const nginx = await startNginx(dir, upstreamUrl, upstream.info.caFile!, tls.serverCertFile, tls.serverKeyFile, workers);
     if (nginx) children.push(nginx.child);
     const token = await issuer.issue(humanClaims(), { expiresIn: 3600 });
     if (!(await fetchOnce(gatehouse.info.url!, token))) throw new Error('Gatehouse did not answer 200');
 
-    const targets: Array<[string, string, string | undefined]> = [
-      ['direct', upstreamUrl, undefined],
-      ...(nginx ? [['nginx', nginx.url, undefined] as [string, string, undefined]] : []),
-      ['gatehouse', gatehouse.info.url!, token],
+    const upstreamPid = upstream.child.pid!;
+    const targets: Target[] = [
+      { name: 'direct', url: upstreamUrl },
+      ...(nginx ? [{ name: 'nginx', url: nginx.url, pid: nginx.child.pid! }] : []),
+      { name: 'gatehouse', url: gatehouse.info.url!, token, pid: gatehouse.child.pid! },
     ];
-    const peak: Record<string, Load> = {};
-    for (const [name, url, auth] of targets) {
-      await load(url, 1, connections, auth); // warm-up: connections, JIT, token cache
-      peak[name] = await load(url, seconds, connections, auth);
+    const samples: Record<string, Load[]> = {};
+    const upstreamOpened: Record<string, number> = {};
+    for (const target of targets) {
+      const before = await upstreamConnections(upstream.child);
+      await load(target, upstreamPid, 1, connections); // warm-up: connections, JIT, token cache
+      upstreamOpened[target.name] = (await upstreamConnections(upstream.child)) - before;
     }
+    for (let round = 0; round < rounds; round++) {
+      for (const target of targets) (samples[target.name] ??= []).push(await load(target, upstreamPid, seconds, connections));
+    }
+    for (const target of targets) {
+      const before = await upstreamConnections(upstream.child);
+      await load(target, upstreamPid, 1, connections);
+      upstreamOpened[target.name]! += (await upstreamConnections(upstream.child)) - before;
+    }
+    const peak = Object.fromEntries(Object.entries(samples).map(([name, loads]) => [name, medianLoad(loads)]));
     const rate = Math.max(100, Math.round(peak.gatehouse!.rps / 2));
-    const atHalf = { direct: await load(upstreamUrl, seconds, connections, undefined, rate), gatehouse: await load(gatehouse.info.url!, seconds, connections, token, rate) };
+    const half: Record<'direct' | 'gatehouse', Load[]> = { direct: [], gatehouse: [] };
+    for (let round = 0; round < rounds; round++) {
+      half.direct.push(await load(targets[0]!, upstreamPid, seconds, connections, rate));
+      half.gatehouse.push(await load(targets.at(-1)!, upstreamPid, seconds, connections, rate));
+    }
+    const atHalf = { direct: medianLoad(half.direct), gatehouse: medianLoad(half.gatehouse) };
     const ratio = nginx ? peak.gatehouse!.rps / peak.nginx!.rps : NaN;
+    const cpuRatio = nginx ? peak.gatehouse!.cpuUsPerRequest / peak.nginx!.cpuUsPerRequest : NaN;
     const addedP99 = atHalf.gatehouse.p99 - atHalf.direct.p99;
     const report = {
       seconds,
+      rounds,
       connections,
+      workers,
       peakRequestsPerSecond: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v.rps)])),
+      roundsRequestsPerSecond: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map((l) => Math.round(l.rps))])),
+      serverCpuMicrosecondsPerRequest: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v.cpuUsPerRequest)])),
+      upstreamCpuMicrosecondsPerRequest: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v.upstreamCpuUsPerRequest)])),
+      upstreamConnectionsOpenedDuringWarmups: upstreamOpened,
       errors: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, v.errors])),
       gatehouseToNginx: Number(fmt(ratio)),
+      gatehouseToNginxCpuPerRequest: Number(fmt(cpuRatio)),
       halfRate: rate,
       p99AtHalfRateMs: { direct: atHalf.direct.p99, gatehouse: atHalf.gatehouse.p99, added: Number(fmt(addedP99)) },
       p50AtHalfRateMs: { direct: atHalf.direct.p50, gatehouse: atHalf.gatehouse.p50 },
@@ -216,10 +317,15 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(report, null, 2));
       return;
     }
-    console.log(`proxy benchmark (TLS on loopback, ${connections} connections, ${seconds}s per phase)`);
-    console.log('path        requests/s   p50 ms   p99 ms   errors');
-    for (const [name, v] of Object.entries(peak)) console.log(`${name.padEnd(11)} ${String(Math.round(v.rps)).padStart(10)} ${fmt(v.p50, 1).padStart(8)} ${fmt(v.p99, 1).padStart(8)} ${String(v.errors).padStart(8)}`);
-    console.log(nginx ? `gatehouse / nginx requests/s: ${fmt(ratio)} (target ≥ 0.70)` : 'nginx not installed (Debian package nginx): ratio not measured');
+    console.log(`proxy benchmark (TLS on loopback, ${connections} connections, ${workers} worker process(es) per proxy, median of ${rounds} interleaved rounds of ${seconds}s)`);
+    console.log('path        requests/s   p50 ms   p99 ms   server CPU µs/req   upstream conns opened   errors');
+    for (const [name, v] of Object.entries(peak)) {
+      console.log(
+        `${name.padEnd(11)} ${String(Math.round(v.rps)).padStart(10)} ${fmt(v.p50, 1).padStart(8)} ${fmt(v.p99, 1).padStart(8)} ${fmt(v.cpuUsPerRequest, 0).padStart(19)} ${String(upstreamOpened[name]).padStart(23)} ${String(v.errors).padStart(8)}`,
+      );
+    }
+    console.log(`rounds (requests/s): ${Object.entries(report.roundsRequestsPerSecond).map(([k, v]) => `${k} ${v.join('/')}`).join(', ')}`);
+    console.log(nginx ? `gatehouse / nginx requests/s: ${fmt(ratio)} (target ≥ 0.70); CPU per request ${fmt(cpuRatio)}× nginx's` : 'nginx not installed (Debian package nginx): ratio not measured');
     console.log(`at ${rate} req/s (half of Gatehouse's peak): p99 direct ${fmt(atHalf.direct.p99, 1)} ms, through Gatehouse ${fmt(atHalf.gatehouse.p99, 1)} ms, added ${fmt(addedP99, 1)} ms (target ≤ 2 ms)`);
   } finally {
     for (const child of children) child.kill('SIGTERM');

@@ -34,7 +34,7 @@ function readResponse(res: IncomingMessage, what: string): Promise<string> {
       chunks.push(chunk);
     });
     res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', reject);
+    res.on('error', (err) => reject(err.message.startsWith(what) ? err : new Error(`${what}: ${err.message}`)));
   });
 }
 
@@ -74,7 +74,7 @@ export async function apiRequest(kc: KubeConfig, call: ApiRequest): Promise<unkn
       readResponse(res, what).then((body) => resolve({ status: res.statusCode ?? 0, text: body }), reject);
     });
     req.on('timeout', () => req.destroy(new Error(`${what}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
-    req.on('error', reject);
+    req.on('error', (err) => reject(new Error(`${what}: ${err.message}`)));
     req.end(call.body);
   });
   if (text.status < 200 || text.status > 299) throw errorOf(text.status, text.text, what);

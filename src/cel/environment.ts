@@ -3,7 +3,8 @@
 import { Environment, EvaluationError, ParseError, TypeError as CelTypeError } from '@marcbachmann/cel-js';
 import { CostMeter, DEFAULT_COST_LIMIT, METER_KEY } from './cost.js';
 import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } from './errors.js';
-import { CostExceeded, instrumentCost, renameCalls } from './instrument.js';
+import { serialize } from '@marcbachmann/cel-js/serialize';
+import { CostExceeded, instrumentCost, renameCalls, variablesOf } from './instrument.js';
 import { applyLibrary, type CelLibrary } from './library.js';
 import { passNonOptionalReceivers } from './optional-receivers.js';
 import { KUBERNETES_LIBRARIES } from './library/kubernetes.js';
@@ -50,6 +51,13 @@ export interface CelProgram {
   /** The checked result type, e.g. 'bool', 'string', 'list<string>', 'dyn'. */
   readonly resultType: string;
   /**
+   * The expression in canonical form (layout, parentheses and quotes normalised): two programs with the same key,
+   * compiled with the same declarations and libraries, compute the same value from the same activation.
+   */
+  readonly key: string;
+  /** The declared variables the expression reads (none: it has one value, computed once and reused). */
+  readonly variables: ReadonlySet<string>;
+  /**
    * Evaluates against an activation of JSON-like values (converted by toCelValue, cached per object).
    * Returns a JSON-like value (fromCelValue) — or a Promise of one when a library function is async.
    * Throws CelEvaluationError (CelCostLimitError when over budget).
@@ -78,6 +86,7 @@ export class CelEnvironment {
   readonly #renames: Map<string, string>;
   readonly #costLimit: number;
   readonly #limits: CelCompileLimits;
+  readonly #declared: ReadonlySet<string>;
 
   constructor(options: CelEnvironmentOptions = {}) {
     this.#limits = { ...DEFAULT_COMPILE_LIMITS, ...options.limits };
@@ -91,6 +100,7 @@ export class CelEnvironment {
       for (const [from, to] of library.renames ?? []) this.#renames.set(from, to);
     }
     for (const [name, type] of Object.entries(options.variables ?? {})) this.#env.registerVariable(name, type);
+    this.#declared = new Set(Object.keys(options.variables ?? {}));
     this.#costLimit = options.costLimit ?? DEFAULT_COST_LIMIT;
   }
 
@@ -105,12 +115,13 @@ export class CelEnvironment {
     } catch (error) {
       throw compileError(error, expression);
     }
+    const key = serialize(parsed.ast as never);
     renameCalls(parsed.ast, this.#renames);
     const checked = parsed.check();
     if (!checked.valid) throw compileError(checked.error, expression);
     passNonOptionalReceivers(parsed.ast);
     instrumentCost(parsed.ast);
-    return new Program(expression, checked.type ?? 'dyn', parsed, this.#costLimit, this.#renames);
+    return new Program(expression, checked.type ?? 'dyn', key, variablesOf(parsed.ast, this.#declared), parsed, this.#costLimit, this.#renames);
   }
 }
 
@@ -119,26 +130,60 @@ export function compileExpression(expression: string, options: CelEnvironmentOpt
   return new CelEnvironment(options).compile(expression);
 }
 
+/**
+ * Binds the meter of one evaluation to an activation of CEL values, shared by every program evaluated with it:
+ * programs use it as it is, without copying or converting it (options.meter and costLimit do not apply). Use a
+ * fresh object per evaluation; its values may be getters, read only when an expression reads the variable.
+ */
+export function bindActivation<T extends object>(context: T, meter: CostMeter): T {
+  (context as Record<string, unknown>)[METER_KEY] = meter;
+  return context;
+}
+
+/** The outcome of an expression that references no variable, kept with the cost it was charged. */
+type ConstantOutcome = { value: unknown; cost: number } | { error: Error; cost: number };
+
 class Program implements CelProgram {
+  /** Set once an expression without variables has been evaluated: later evaluations reuse it and pay its cost. */
+  #constant?: ConstantOutcome;
+
+  private readonly isConstant: boolean;
+
   constructor(
     readonly expression: string,
     readonly resultType: string,
+    readonly key: string,
+    readonly variables: ReadonlySet<string>,
     private readonly parsed: (context?: Record<string, unknown>) => unknown,
     private readonly costLimit: number,
     private readonly renames: ReadonlyMap<string, string>,
-  ) {}
+  ) {
+    this.isConstant = variables.size === 0;
+  }
 
   evaluate(activation: Record<string, unknown> = {}, options: CelEvaluateOptions = {}): unknown {
-    const meter = options.meter ?? new CostMeter(options.costLimit ?? this.costLimit);
-    const context: Record<string, unknown> = { [METER_KEY]: meter };
-    for (const name of Object.keys(activation)) {
-      context[name] = options.celActivation ? activation[name] : toCelValue(activation[name]);
+    const bound = activation[METER_KEY];
+    let meter: CostMeter;
+    let context: Record<string, unknown>;
+    if (bound instanceof CostMeter) {
+      meter = bound;
+      context = activation;
+    } else {
+      meter = options.meter ?? new CostMeter(options.costLimit ?? this.costLimit);
+      context = { [METER_KEY]: meter };
+      for (const name of Object.keys(activation)) {
+        context[name] = options.celActivation ? activation[name] : toCelValue(activation[name]);
+      }
     }
+    if (this.#constant) return this.reuse(this.#constant, meter, options);
+    const before = meter.cost;
     let result: unknown;
     try {
       result = this.parsed(context);
     } catch (error) {
-      throw this.evaluationError(error, meter);
+      const failure = this.evaluationError(error, meter);
+      if (this.isConstant && !(failure instanceof CelCostLimitError)) this.#constant = { error: failure, cost: meter.cost - before };
+      throw failure;
     }
     if (result instanceof Promise) {
       return result.then(
@@ -148,7 +193,16 @@ class Program implements CelProgram {
         },
       );
     }
-    return this.finish(result, meter, options);
+    const value = this.finish(result, meter, { raw: true });
+    if (this.isConstant) this.#constant = { value, cost: meter.cost - before };
+    return options.raw ? value : fromCelValue(value);
+  }
+
+  private reuse(outcome: ConstantOutcome, meter: CostMeter, options: CelEvaluateOptions): unknown {
+    meter.cost += outcome.cost;
+    if (meter.cost > meter.limit) throw new CelCostLimitError(meter.limit, this.expression);
+    if ('error' in outcome) throw outcome.error;
+    return options.raw ? outcome.value : fromCelValue(outcome.value);
   }
 
   private finish(result: unknown, meter: CostMeter, options: CelEvaluateOptions): unknown {

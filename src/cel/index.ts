@@ -15,7 +15,10 @@
 //   null value are dropped (absent, as after the API server's round-trip through typed objects): `has()` is false
 //   and selecting them is a "no such key" error — use `has()`, `?.` or `.orValue()` for optional fields.
 //   Callers that evaluate many expressions over the same objects convert them once with toCelValue and pass
-//   `{ celActivation: true }`.
+//   `{ celActivation: true }`, or bind the converted values and one meter with bindActivation() and evaluate every
+//   program with that (no copy per evaluation).
+// - An expression that references no variable (e.g. a list of allowed values) is evaluated once; later
+//   evaluations reuse its value or error and are charged the same cost.
 //   Values out are JSON-like: ints become numbers (BigInt beyond 2^53), optionals unwrap (none → undefined),
 //   timestamps become RFC 3339 strings. Pass `{ raw: true }` to get CEL values instead.
 // - Every evaluation has a cost budget (cost.ts; default 1,000,000 like the API server's per-expression limit,
@@ -28,16 +31,17 @@
 // - Variables: declare them in `variables` with their CEL type ('dyn' for JSON objects that may be null, such
 //   as oldObject on CREATE; 'map' when always an object). Lazily evaluated, composed variables (Kubernetes
 //   `variables.<name>`): a LazyVariables declares them as the fields of a CEL type (add its `library`, declare
-//   `variables` with its `typeName`), takes each compiled program, and binds an activation per evaluation; each
-//   variable is evaluated at most once, on first use, and charged to the shared meter.
+//   `variables` with its `typeName`), takes each compiled program, and binds a bound activation per evaluation;
+//   each variable is evaluated at most once, on first use, and charged to the activation's meter. Variables
+//   defined with a `shareAs` key are computed once for all bindings given the same SharedValues.
 // - Functions, types and constants: pass `libraries: [myLibrary]` (a CelLibrary, library.ts). Namespaced
 //   functions such as `image.parse(…)` are a constant `image` of a library type plus methods on that type.
 //   Handlers fail with celError(message).
-export { CelEnvironment, compileExpression, DEFAULT_COMPILE_LIMITS } from './environment.js';
+export { bindActivation, CelEnvironment, compileExpression, DEFAULT_COMPILE_LIMITS } from './environment.js';
 export type { CelCompileLimits, CelEnvironmentOptions, CelEvaluateOptions, CelProgram, CelTypeName } from './environment.js';
 export { CelCompileError, CelCostLimitError, CelEvaluationError, type CelPosition } from './errors.js';
 export { CostMeter, DEFAULT_COST_LIMIT } from './cost.js';
 export type { CelConstant, CelFunction, CelLibrary, CelType } from './library.js';
 export { celError } from './fail.js';
-export { LazyVariables } from './lazy.js';
+export { LazyVariables, type SharedValues } from './lazy.js';
 export { fromCelValue, toCelValue } from './values.js';

@@ -62,6 +62,25 @@ export function instrumentCost(root: unknown): void {
   });
 }
 
+/**
+ * The variables an expression reads from its activation. Identifiers that name constants (such as the `optional` or
+ * `lists` namespaces) are not variables, nor are comprehension variables — unless one has the name of a declared
+ * variable, which would need scopes to tell apart: such a name is counted, erring towards "reads it".
+ */
+export function variablesOf(root: unknown, declared: ReadonlySet<string>): Set<string> {
+  const names = new Set<string>();
+  const bound = new Set<string>();
+  walk(root, (node) => {
+    if (node.op === 'id' && !node.meta.alternate) names.add(node.args as string);
+    if (node.op === 'comprehension') bound.add((node.args as { iterVarName: string }).iterVarName);
+    // Two-variable comprehensions (library/comprehensions.ts) name their variables `first` and `second`.
+    const macro = node.meta.macro;
+    if (macro && typeof macro.first === 'string' && typeof macro.second === 'string') bound.add(macro.first).add(macro.second);
+  });
+  for (const name of bound) if (!declared.has(name)) names.delete(name);
+  return names;
+}
+
 function innerEvaluate(node: AstNode): EvaluateFn {
   const meta = node.meta;
   if (meta.alternate) {

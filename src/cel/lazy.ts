@@ -4,8 +4,15 @@
 // The value of `variables` is an instance of a class made once per set of names, whose getters evaluate on first
 // use. Expressions see a CEL object type with one `dyn` field per variable, so a misspelt name is a compile error,
 // and binding an activation costs one allocation (defining getters per evaluation cost microseconds each time).
-import type { CostMeter } from './cost.js';
+//
+// A variable defined with a `shareAs` key takes its value from, or leaves it in, the SharedValues of the binding:
+// several policies judging the same object compute their common variables once (the Kyverno library repeats
+// `object.spec.containers + object.spec.?initContainers.orValue([]) + …` in most pod policies). The caller keys a
+// variable so that equal keys mean equal values for every binding sharing a SharedValues; a reused value is charged
+// the cost its evaluation was charged, so budgets are spent exactly as without sharing. Errors are not shared.
+import { METER_KEY, type CostMeter } from './cost.js';
 import type { CelProgram } from './environment.js';
+import { CelCostLimitError } from './errors.js';
 import type { CelLibrary } from './library.js';
 
 const BINDING = Symbol('binding');
@@ -17,10 +24,12 @@ const enum State {
   Error = 3,
 }
 
+/** Values of shared variables by key, with the cost of computing each. */
+export type SharedValues = Map<string, { value: unknown; cost: number }>;
+
 interface Binding {
-  activation: Record<string, unknown>;
-  meter: CostMeter;
-  celActivation: boolean;
+  context: Record<string, unknown>;
+  shared: SharedValues | undefined;
   states: State[];
   /** The value, or the error, of each variable by index. */
   results: unknown[];
@@ -32,6 +41,7 @@ export class LazyVariables {
   readonly library: CelLibrary;
   readonly #names: readonly string[];
   readonly #programs: (CelProgram | undefined)[];
+  readonly #shareAs: (string | undefined)[];
   readonly #ctor: new (binding: Binding) => object;
 
   constructor(names: readonly string[]) {
@@ -42,6 +52,7 @@ export class LazyVariables {
     }
     this.#names = names;
     this.#programs = names.map(() => undefined);
+    this.#shareAs = names.map(() => undefined);
     const ctor = class Variables {
       [BINDING]: Binding;
       constructor(binding: Binding) {
@@ -64,19 +75,21 @@ export class LazyVariables {
   }
 
   /** The compiled expression of a variable (compiled in an environment that includes `library`). */
-  define(name: string, program: CelProgram): void {
+  define(name: string, program: CelProgram, options: { shareAs?: string } = {}): void {
     const index = this.#names.indexOf(name);
     if (index < 0) throw new Error(`no variable named "${name}"`);
     this.#programs[index] = program;
+    this.#shareAs[index] = options.shareAs;
   }
 
   /**
-   * The value of `variables` for one evaluation. `activation` is what each variable is evaluated with; it usually
-   * holds the returned object itself (set it afterwards) so later variables can use earlier ones.
+   * The value of `variables` for one evaluation. `context` (from bindActivation) is what each variable is
+   * evaluated with, charging its meter; it usually holds the returned object itself (set it afterwards) so later
+   * variables can use earlier ones.
    */
-  bind(activation: Record<string, unknown>, meter: CostMeter, options: { celActivation?: boolean } = {}): object {
+  bind(context: Record<string, unknown>, shared?: SharedValues): object {
     const count = this.#names.length;
-    return new this.#ctor({ activation, meter, celActivation: options.celActivation ?? false, states: new Array<State>(count).fill(State.Unevaluated), results: new Array(count) });
+    return new this.#ctor({ context, shared, states: new Array<State>(count).fill(State.Unevaluated), results: new Array(count) });
   }
 
   #resolve(binding: Binding, index: number): unknown {
@@ -90,10 +103,23 @@ export class LazyVariables {
     }
     const program = this.#programs[index];
     if (!program) throw new Error(`variable "${this.#names[index]}" has no compiled expression`);
-    binding.states[index] = State.Evaluating;
-    try {
-      binding.results[index] = program.evaluate(binding.activation, { meter: binding.meter, raw: true, celActivation: binding.celActivation });
+    const key = binding.shared && this.#shareAs[index];
+    const meter = binding.context[METER_KEY] as CostMeter;
+    const known = key ? binding.shared!.get(key) : undefined;
+    if (known) {
+      meter.cost += known.cost;
+      if (meter.cost > meter.limit) throw new CelCostLimitError(meter.limit, program.expression);
+      binding.results[index] = known.value;
       binding.states[index] = State.Value;
+      return known.value;
+    }
+    binding.states[index] = State.Evaluating;
+    const before = meter.cost;
+    try {
+      binding.results[index] = program.evaluate(binding.context, { raw: true });
+      binding.states[index] = State.Value;
+      const value = binding.results[index];
+      if (key && !(value instanceof Promise)) binding.shared!.set(key, { value, cost: meter.cost - before });
     } catch (error) {
       binding.results[index] = error;
       binding.states[index] = State.Error;

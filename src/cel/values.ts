@@ -7,7 +7,7 @@
 //      Date (→ timestamp) and Uint8Array (→ bytes) pass through, and so do instances of library types. The result
 //      of converting an object is cached for that object (the root only: caching every nested object cost five
 //      times the conversion itself), so the same unmodified object evaluated by many expressions is converted
-//      once.
+//      once. Inputs are never modified; unchanged parts of them are shared with the result.
 // Out: int/uint become JS numbers when they are safe integers (BigInt otherwise), maps become plain objects,
 //      optionals unwrap (none → undefined), timestamps become RFC 3339 strings, durations CEL's "<seconds>s" form.
 import { Optional } from '@marcbachmann/cel-js';
@@ -48,10 +48,19 @@ function convert(value: unknown, depth: number): unknown {
   }
 }
 
-function convertList(value: readonly unknown[], depth: number): unknown[] {
-  const list = new Array<unknown>(value.length);
-  for (let i = 0; i < value.length; i++) list[i] = convert(value[i], depth);
-  return list;
+// Lists and objects are copied only when something in them changes (an integral number, a null entry): the rest of
+// the input is shared with the evaluator, which never modifies values. Most of a manifest (names, images, labels,
+// environment) is strings, so most of it is not copied.
+
+function convertList(value: readonly unknown[], depth: number): readonly unknown[] {
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    const out = convert(item, depth);
+    if (copy) copy[i] = out;
+    else if (out !== item || !(i in value)) (copy = value.slice(0, i))[i] = out;
+  }
+  return copy ?? value;
 }
 
 function convertMap(value: Map<unknown, unknown>, depth: number): Map<unknown, unknown> {
@@ -60,14 +69,31 @@ function convertMap(value: Map<unknown, unknown>, depth: number): Map<unknown, u
   return map;
 }
 
-function convertObject(value: object, depth: number): Record<string, unknown> {
-  // A null-prototype object: no inherited keys can be reached from an expression.
-  const map: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== null && v !== undefined) map[key] = convert(v, depth);
+function convertObject(value: object, depth: number): object {
+  const source = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  const keys = Object.keys(source);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = source[key];
+    const out = v === null || v === undefined ? undefined : convert(v, depth);
+    if (!copy) {
+      if (out === v && v !== undefined) continue;
+      copy = copyOf(source, keys, i);
+    }
+    if (out !== undefined) copy[key] = out;
   }
-  return map;
+  return copy ?? value;
+}
+
+/**
+ * The first `count` entries of an object, in a null-prototype object: no inherited key can be reached from an
+ * expression, and a `__proto__` key is an ordinary entry.
+ */
+function copyOf(source: Record<string, unknown>, keys: readonly string[], count: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.create(null);
+  for (let i = 0; i < count; i++) copy[keys[i]!] = source[keys[i]!];
+  return copy;
 }
 
 /** Arrays, Maps and plain objects are converted; anything else (Date, bytes, library values) is already a CEL value. */

@@ -33,6 +33,15 @@ async function snapshotObjects(file: string): Promise<{ object: KubeObject; sour
   return objects;
 }
 
+/** A cluster that cannot be read or written is an input error: one line naming the call and the API server's answer. */
+async function fromCluster<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new UsageError(`audit: ${(err as Error).message}`);
+  }
+}
+
 async function audit(flags: AuditFlags): Promise<void> {
   const live = flags.kubeconfig !== undefined || flags.inCluster === true;
   if (live === (flags.snapshot !== undefined) || (flags.kubeconfig !== undefined && flags.inCluster)) {
@@ -43,7 +52,7 @@ async function audit(flags: AuditFlags): Promise<void> {
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 10_000) throw new UsageError(`--max-results: must be an integer from 1 to 10000 (got "${flags.maxResults}")`);
   const settings = await settingsFrom(flags.config);
   const kc = live ? await kubeConfigFrom(flags) : undefined;
-  const objects = kc ? (await listClusterObjects(kc)).map((object) => ({ object })) : await snapshotObjects(flags.snapshot!);
+  const objects = kc ? (await fromCluster(() => listClusterObjects(kc))).map((object) => ({ object })) : await snapshotObjects(flags.snapshot!);
   const lookup = new ObjectIndex(objects.map((o) => o.object));
   let policies;
   try {
@@ -54,7 +63,7 @@ async function audit(flags: AuditFlags): Promise<void> {
   const outcome = await auditObjects(objects, { policies, lookup, maxResultsPerReport: maxResults });
   process.stderr.write(`gatehouse audit: ${outcome.judged} objects judged, ${outcome.reports.length} reports\n`);
   if (kc && flags.apply) {
-    await applyReports(kc, outcome.reports as unknown as KubeObject[]);
+    await fromCluster(() => applyReports(kc, outcome.reports as unknown as KubeObject[]));
     return;
   }
   const output = openOutput(flags.output);

@@ -112,10 +112,10 @@ function readIssuer(issuer: ObjectReader): IssuerConfig {
         seen.add(audience);
         return audience;
       },
-      { maxItems: MAX_RULES },
+      { nonEmpty: required(`at least one ${audiencesPath} is required`), maxItems: MAX_RULES },
     ) ?? [];
+  if (!audiencesField) issues.add(audiencesPath, required(`at least one ${audiencesPath} is required`));
   const count = Array.isArray(audiencesField?.value) ? audiencesField.value.length : 0;
-  if (count === 0) issues.add(audiencesPath, required(`at least one ${audiencesPath} is required`));
 
   const audienceMatchPolicy = text(issuer, 'audienceMatchPolicy');
   if (count > 1 && audienceMatchPolicy !== 'MatchAny') {

@@ -44,8 +44,9 @@ function compile<P>(environment: CelEnvironment, expression: string, variable: s
 export function compileClaimsProgram(expression: string): Compiled<CompiledClaimsProgram> {
   claimsEnvironment ??= new CelEnvironment({ variables: { claims: 'map<string, dyn>' } });
   const compiled = compile<CompiledClaimsProgram>(claimsEnvironment, expression, 'claims');
-  const selection = 'program' in compiled ? compileClaimSelection(expression) : undefined;
-  if (!selection || !('program' in compiled)) return compiled;
+  if (!('program' in compiled)) return compiled;
+  const selection = compileClaimSelection(expression);
+  if (!selection) return compiled;
   const cel = compiled.program;
   return {
     program: {

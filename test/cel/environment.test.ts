@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CelCompileError, CelEnvironment, CelEvaluationError, compileExpression, CostMeter, LazyVariables, type CelProgram } from '../../src/cel/index.js';
+import { CelCompileError, CelEnvironment, CelEvaluationError, compileExpression, CostMeter, LazyVariables, bindActivation, toCelValue, type CelProgram } from '../../src/cel/index.js';
 import { evalCel } from './support.js';
 
 const deployment = { spec: { replicas: 5, ratio: 0.5, template: { spec: { containers: [{ name: 'a' }], hostNetwork: null } } } };
@@ -89,17 +89,17 @@ test('lazy variables are evaluated once, in order of use, and share the budget',
   vars.define('broken', counted('broken', env.compile('object.missing')));
   vars.define('loop', env.compile('variables.loop'));
   const meter = new CostMeter(1000);
-  const activation: Record<string, unknown> = { object: { items: [{ name: 'x' }, { name: 'y' }] } };
-  activation.variables = vars.bind(activation, meter);
+  const activation = bindActivation<Record<string, unknown>>({ object: toCelValue({ items: [{ name: 'x' }, { name: 'y' }] }) }, meter);
+  activation.variables = vars.bind(activation);
   const rule = env.compile('variables.count == 2 && variables.names[0] == "x" && variables.count > 1');
-  assert.equal(rule.evaluate(activation, { meter }), true);
+  assert.equal(rule.evaluate(activation), true);
   assert.deepEqual(evaluated, ['count', 'names']);
   assert.ok(meter.cost > 0);
   // An erroring variable fails only the expressions that use it, each time with its own error, evaluated once.
-  assert.throws(() => env.compile('variables.broken == 1').evaluate(activation, { meter }), /No such key: missing/);
-  assert.throws(() => env.compile('variables.broken == 2').evaluate(activation, { meter }), /No such key: missing/);
+  assert.throws(() => env.compile('variables.broken == 1').evaluate(activation), /No such key: missing/);
+  assert.throws(() => env.compile('variables.broken == 2').evaluate(activation), /No such key: missing/);
   assert.deepEqual(evaluated, ['count', 'names', 'broken']);
-  assert.throws(() => env.compile('variables.loop').evaluate(activation, { meter }), /refers to itself/);
+  assert.throws(() => env.compile('variables.loop').evaluate(activation), /refers to itself/);
   // Names are checked at compile time.
   assert.throws(() => env.compile('variables.nope'), CelCompileError);
   assert.throws(() => new LazyVariables(['a', 'a']), /defined twice/);

@@ -1,14 +1,16 @@
 // `gatehouse admission` as a process (policy reload, graceful shutdown) and `gatehouse admission manifests`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { parseManifestText } from '../../src/kube/manifests.js';
 import type { KubeObject } from '../../src/kube/object.js';
 import { createPodSecurityPolicy } from '../../src/policy/pss/index.js';
+import { startFakeKubeApi } from '../admission/support/list-watch-apiserver.js';
 import { admit, ALICE, reviewOf } from '../admission/support/reviews.js';
 import { restrictedSpec, workloads } from '../admission/support/workloads.js';
 import { createTestTls, type TestTls } from '../support/tls.js';
@@ -21,9 +23,10 @@ function gatehouse(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = gatehouse(args);
+    child.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -176,6 +179,36 @@ describe('gatehouse admission manifests', () => {
     assert.deepEqual([...verbs].sort(), ['get', 'list', 'watch']);
     const policies = find('ConfigMap').find((c) => c.metadata.name === 'gatehouse-admission-policies') as Record<string, any>;
     assert.ok(policies.data['prod-deployments-release-workflow.yaml'].includes('ValidatingAdmissionPolicy'));
+  });
+
+  it('writes YAML that the manifest loader and kubectl read back as the same objects, quoting YAML 1.1 words', async (t) => {
+    // `no` and `y` are booleans to a YAML 1.1 reader such as kubectl's unless quoted.
+    const result = await run(['admission', 'manifests', '--namespace', 'no', '--name', 'y', '--policies', EXAMPLE]);
+    assert.equal(result.code, 0, result.stderr);
+    const expected = parseAllDocuments(result.stdout).map((d) => d.toJS() as KubeObject);
+    const loaded = parseManifestText(result.stdout, 'manifests.yaml');
+    assert.deepEqual(loaded.filter((e) => e.type === 'error'), []);
+    assert.deepEqual(loaded.map((e) => (e.type === 'object' ? e.object : undefined)), expected);
+    assert.equal(expected[0]!.metadata.name, 'no');
+    if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) return t.skip('kubectl is not installed');
+    // kubectl maps every kind through the API server's discovery, decodes it, and (client dry run) sends nothing.
+    const api = await startFakeKubeApi();
+    try {
+      const decoded = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn('kubectl', ['create', '--dry-run=client', '--validate=false', '-o', 'yaml', '-f', '-', '--kubeconfig', api.kubeconfig()]);
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end(result.stdout);
+      });
+      assert.equal(decoded.code, 0, decoded.stderr);
+      assert.deepEqual(parseAllDocuments(decoded.stdout).map((d) => d.toJS() as KubeObject), expected);
+    } finally {
+      await api.close();
+    }
   });
 
   it('uses cert-manager instead when asked', async () => {

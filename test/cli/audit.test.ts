@@ -1,19 +1,31 @@
-// `gatehouse audit --snapshot`: objects at rest against the current policies, as compact PolicyReports.
-import { describe, it } from 'node:test';
+// `gatehouse audit`: objects at rest against the current policies, as compact PolicyReports — from a snapshot file,
+// or live from an API server (a list/watch upstream that follows the API server's documented behaviour), listed
+// in pages and written back with server-side apply.
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../../src/kube/object.js';
+import { startFakeKubeApi, type FakeKubeApi } from '../admission/support/list-watch-apiserver.js';
 import { privilegedSpec, restrictedSpec, workloads } from '../admission/support/workloads.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function audit(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'audit', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+/** Runs `gatehouse audit` without blocking this process, which may be serving the API server the audit calls. */
+function audit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'audit', ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 describe('gatehouse audit', () => {
@@ -34,8 +46,8 @@ describe('gatehouse audit', () => {
   ];
   writeFileSync(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
 
-  it('writes one capped, summarised report per namespace, judging controller-owned objects through their owner', () => {
-    const result = audit(['--snapshot', snapshot, '--max-results', '5', '--policies', 'examples/admission/prod-deployments-release-workflow.yaml']);
+  it('writes one capped, summarised report per namespace, judging controller-owned objects through their owner', async () => {
+    const result = await audit(['--snapshot', snapshot, '--max-results', '5', '--policies', 'examples/admission/prod-deployments-release-workflow.yaml']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /9 objects judged, 2 reports/);
     const reports = parseAllDocuments(result.stdout).map((d) => d.toJS() as Record<string, any>);
@@ -54,15 +66,85 @@ describe('gatehouse audit', () => {
     assert.ok(!result.stdout.includes('*a1'), 'no YAML aliases');
   });
 
-  it('refuses bad usage with exit code 2', () => {
-    assert.equal(audit([]).code, 2);
-    const both = audit(['--snapshot', snapshot, '--apply']);
+  it('refuses bad usage with exit code 2', async () => {
+    assert.equal((await audit([])).code, 2);
+    const both = await audit(['--snapshot', snapshot, '--apply']);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /--apply writes to a cluster/);
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'kind: [');
-    assert.match(audit(['--snapshot', broken]).stderr, /--snapshot: .*broken\.yaml:1:/);
+    assert.match((await audit(['--snapshot', broken])).stderr, /--snapshot: .*broken\.yaml:1:/);
   });
 
   it('cleans up', () => rmSync(dir, { recursive: true, force: true }));
+});
+
+describe('gatehouse audit --kubeconfig (live)', () => {
+  let api: FakeKubeApi;
+  let kubeconfig: string;
+  const owned = (name: string): KubeObject => ({
+    ...workloads(privilegedSpec, 'shop')[0]!,
+    metadata: { name, namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: 'u', controller: true }] },
+  });
+  before(async () => {
+    api = await startFakeKubeApi();
+    api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } } });
+    api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tidy', labels: { 'kubernetes.io/metadata.name': 'tidy' } } });
+    // More pods than one page (500) holds, so the listing has to follow continue tokens.
+    for (let i = 0; i < 1200; i++) api.put(owned(`web-${String(i).padStart(4, '0')}`));
+    for (const object of [...workloads(privilegedSpec, 'shop').slice(1), ...workloads(restrictedSpec, 'tidy')]) api.put(object);
+    kubeconfig = api.kubeconfig();
+  });
+  after(() => api.close());
+
+  const pages = () => api.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/pods');
+
+  it('lists every kind page by page and prints one report per namespace', async () => {
+    const result = await audit(['--kubeconfig', kubeconfig, '--max-results', '20']);
+    assert.equal(result.code, 0, result.stderr);
+    // 2 namespaces, 8 workloads in shop and 9 in tidy; the 1,200 owned pods are judged through their owner.
+    assert.match(result.stderr, /19 objects judged, 2 reports/);
+    const listed = pages();
+    assert.deepEqual(listed.map((r) => r.query.get('limit')), ['500', '500', '500']);
+    assert.deepEqual(listed.map((r) => r.query.has('continue')), [false, true, true]);
+    const reports = parseAllDocuments(result.stdout).map((d) => d.toJS() as Record<string, any>);
+    assert.deepEqual(reports.map((r) => `${r.kind}/${r.metadata.namespace}`), ['PolicyReport/shop', 'PolicyReport/tidy']);
+    assert.ok(reports[0]!.summary.fail > 0);
+    assert.equal(reports[1]!.summary.fail, 0);
+  });
+
+  it('applies the reports with server-side apply, and a re-run replaces them', async () => {
+    const first = await audit(['--kubeconfig', kubeconfig, '--apply']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, '', 'nothing printed when applying');
+    const applies = api.requests.filter((r) => r.method === 'PATCH');
+    assert.deepEqual(applies.map((r) => r.path), ['/apis/wgpolicyk8s.io/v1alpha2/namespaces/shop/policyreports/gatehouse-shop', '/apis/wgpolicyk8s.io/v1alpha2/namespaces/tidy/policyreports/gatehouse-tidy']);
+    for (const r of applies) {
+      assert.equal(r.contentType, 'application/apply-patch+yaml');
+      assert.equal(r.query.get('fieldManager'), 'gatehouse-audit');
+      assert.equal(r.query.get('force'), 'true');
+    }
+    const stored = () => api.objects('wgpolicyk8s.io/v1alpha2', 'PolicyReport') as Record<string, any>[];
+    const shop = () => stored().find((r) => r.metadata.namespace === 'shop')!;
+    assert.equal(stored().length, 2);
+    assert.equal(shop().metadata.managedFields[0].manager, 'gatehouse-audit');
+    const failuresBefore = shop().summary.fail;
+    assert.ok(failuresBefore > 0);
+
+    // The shop's workloads are fixed; the next run's report says so, in place of the old one.
+    for (const object of workloads(restrictedSpec, 'shop').slice(1)) api.put(object);
+    const second = await audit(['--kubeconfig', kubeconfig, '--apply']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(stored().length, 2);
+    assert.ok(shop().summary.fail < failuresBefore, `${shop().summary.fail} < ${failuresBefore}`);
+  });
+
+  it('names the call and the API server\'s answer when the cluster refuses', async () => {
+    const wrongToken = join(api.tls.dir, 'wrong-token.json');
+    writeFileSync(wrongToken, JSON.stringify({ ...JSON.parse(readFileSync(kubeconfig, 'utf8')), users: [{ name: 'gatehouse', user: { token: 'not-the-token' } }] }));
+    const refused = await audit(['--kubeconfig', wrongToken]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^gatehouse: audit: GET \/api\/v1\/namespaces: 401 Unauthorized: Unauthorized\n$/);
+    assert.ok(!refused.stderr.includes('not-the-token'));
+  });
 });

@@ -74,6 +74,8 @@ export interface FakeApiServer {
   seen: SeenRequest[];
   /** Watches currently open. */
   openWatches(): number;
+  /** TLS connections accepted so far (a client that reuses its connections opens few). */
+  connectionsAccepted(): number;
   objects(resource: string): Record<string, unknown>[];
   setMode(mode: 'ok' | 'slow', delayMs?: number): void;
   stop(): Promise<void>;
@@ -411,6 +413,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       handleResource(req, res, who, url).catch((err: Error) => send(res, 500, status(500, 'InternalError', err.message)));
     });
   });
+  let accepted = 0;
+  server.on('secureConnection', () => accepted++);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -477,6 +481,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     tls,
     seen,
     openWatches: () => watchers.size,
+    connectionsAccepted: () => accepted,
     objects: (resource) => [...(store.get(resource)?.values() ?? [])],
     setMode(next, ms = 0) {
       mode = next;

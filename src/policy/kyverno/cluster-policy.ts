@@ -7,7 +7,8 @@ import { asRecord } from '../../kube/pod-template.js';
 import type { AdmissionAttributes } from '../../kube/matching/attributes.js';
 import { EMPTY_LOOKUP, type ObjectLookup } from '../../kube/matching/object-index.js';
 import type { EvaluationInput, Policy, RuleInfo, RuleOutcome } from '../policy.js';
-import { prepareInput, withObjects, withParams, type CelActivation } from '../vap/activation.js';
+import { prepareInput } from '../vap/activation.js';
+import type { CelActivation } from '../vap/cel-activation.js';
 import type { Parsed, ParamRef } from '../vap/parse.js';
 import { resolveParams } from '../vap/params.js';
 import {
@@ -248,8 +249,8 @@ function evaluateRule(rule: ClusterPolicyRule, program: CompiledPolicyProgram, t
     }
     paramsList = resolved.params;
   }
-  const judged = target.object === attrs.object && target.oldObject === attrs.oldObject ? shared : withObjects(shared, target.object, target.oldObject);
-  return paramsList.map((params) => ruleOutcome(target.name, program.evaluate(withParams(judged, params)), cel.message));
+  const judged = target.object === attrs.object && target.oldObject === attrs.oldObject ? shared : shared.judging(target.object, target.oldObject);
+  return paramsList.map((params) => ruleOutcome(target.name, program.evaluate(judged.withParams(params)), cel.message));
 }
 
 /** One outcome per rule, as Kyverno reports it: fail if any expression fails, error if one errors, else pass. */

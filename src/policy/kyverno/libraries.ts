@@ -4,6 +4,11 @@ import type { ObjectLookup } from '../../kube/matching/object-index.js';
 import { clusterOnlyLibrary } from './cel/cluster-only-library.js';
 import { resourceLibrary } from './cel/resource-library.js';
 
-export function kyvernoLibraries(lookup: ObjectLookup): CelLibrary[] {
-  return [resourceLibrary(lookup), clusterOnlyLibrary];
+const byLookup = new WeakMap<ObjectLookup, readonly CelLibrary[]>();
+
+/** One list per lookup: policies compiled with the same list share the values of their common variables. */
+export function kyvernoLibraries(lookup: ObjectLookup): readonly CelLibrary[] {
+  let libraries = byLookup.get(lookup);
+  if (!libraries) byLookup.set(lookup, (libraries = [resourceLibrary(lookup), clusterOnlyLibrary]));
+  return libraries;
 }

@@ -8,7 +8,7 @@ import type { AdmissionAttributes } from '../../kube/matching/attributes.js';
 import { matchesResources, parseMatchResources, type MatchResources } from '../../kube/matching/match-resources.js';
 import { EMPTY_LOOKUP, type ObjectLookup } from '../../kube/matching/object-index.js';
 import type { EvaluationInput, Policy, RuleOutcome } from '../policy.js';
-import { prepareInput, withObjects } from '../vap/activation.js';
+import { prepareInput } from '../vap/activation.js';
 import { ANY_RULE, outcomesOf } from '../vap/outcomes.js';
 import type { Parsed } from '../vap/parse.js';
 import { validationRuleId, validationRules } from '../vap/policy.js';
@@ -104,7 +104,7 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
         if (!podView) {
           return [{ rule: ANY_RULE, result: 'skip', message: `${attrs.resource.kind} ${attrs.name} is outside the matchConstraints of ${spec.name}; the policy does not apply` }];
         }
-        activation = withObjects(activation, podView.object, podView.oldObject);
+        activation = activation.judging(podView.object, podView.oldObject);
       }
       return outcomesOf(program.evaluate(activation), { violation: 'fail', ruleOf: validationRuleId, properties });
     },

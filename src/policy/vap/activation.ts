@@ -2,12 +2,11 @@
 // namespaced object without a namespace is where `kubectl apply` would put it (`default`), and a namespace that
 // is not among the inputs still exists with the label the API server sets on every namespace.
 import type { KubeObject } from '../../kube/object.js';
-import { admissionRequestOf, attributesOf, type AdmissionAttributes } from '../../kube/matching/attributes.js';
+import { attributesOf, type AdmissionAttributes } from '../../kube/matching/attributes.js';
 import type { ObjectLookup } from '../../kube/matching/object-index.js';
 import { resourceOfObject } from '../../kube/matching/resources.js';
 import type { EvaluationInput } from '../policy.js';
-import { toCelValue } from '../../cel/index.js';
-import { servedForm } from './served-form.js';
+import { CelActivation } from './cel-activation.js';
 
 export const DEFAULT_NAMESPACE = 'default';
 
@@ -42,39 +41,6 @@ function namespaceObjectOf(attrs: AdmissionAttributes, lookup: ObjectLookup): Ku
   };
 }
 
-/** What every expression of a policy may reference besides `variables`, as CEL values (toCelValue). */
-export interface CelActivation {
-  object: unknown;
-  oldObject: unknown;
-  request: unknown;
-  params: unknown;
-  namespaceObject: unknown;
-}
-
-/**
- * The activation of an admission request, converted to CEL values. The request's `object` and `oldObject` are the
- * converted objects themselves, so each object is converted once however many variables reference it.
- */
-export function activationOf(attrs: AdmissionAttributes, params: KubeObject | null): CelActivation {
-  const object = servedForm(attrs.object, toCelValue(attrs.object));
-  const oldObject = servedForm(attrs.oldObject, toCelValue(attrs.oldObject));
-  const { object: _object, oldObject: _oldObject, ...rest } = admissionRequestOf(attrs);
-  const request = toCelValue(rest) as Record<string, unknown>;
-  if (object !== null) request.object = object;
-  if (oldObject !== null) request.oldObject = oldObject;
-  return { object, oldObject, request, params: toCelValue(params), namespaceObject: toCelValue(attrs.namespaceObject) };
-}
-
-/** The activation with the policy's params object. */
-export function withParams(activation: CelActivation, params: KubeObject | null): CelActivation {
-  return params === null ? activation : { ...activation, params: toCelValue(params) };
-}
-
-/** The activation judging other objects than the request's (an autogen rule's pod view of a controller). */
-export function withObjects(activation: CelActivation, object: KubeObject | null, oldObject: KubeObject | null): CelActivation {
-  return { ...activation, object: servedForm(object, toCelValue(object)), oldObject: servedForm(oldObject, toCelValue(oldObject)) };
-}
-
 export interface PreparedInput {
   attrs: AdmissionAttributes;
   /** The activation without params; the same object for every policy that judges this input. */
@@ -85,7 +51,7 @@ const prepared = new WeakMap<EvaluationInput, Map<ObjectLookup, PreparedInput>>(
 
 /**
  * Attributes and activation of an input, built once per input and lookup and shared by every policy that judges
- * it: converting the objects to CEL values dominates evaluation time when it is repeated per policy.
+ * it: converting the objects to CEL values would dominate evaluation time if it were repeated per policy.
  */
 export function prepareInput(input: EvaluationInput, lookup: ObjectLookup): PreparedInput {
   let perLookup = prepared.get(input);
@@ -93,7 +59,7 @@ export function prepareInput(input: EvaluationInput, lookup: ObjectLookup): Prep
   let entry = perLookup.get(lookup);
   if (!entry) {
     const attrs = attributesOfInput(input, lookup);
-    entry = { attrs, activation: activationOf(attrs, null) };
+    entry = { attrs, activation: CelActivation.of(attrs) };
     perLookup.set(lookup, entry);
   }
   return entry;

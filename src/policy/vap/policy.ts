@@ -5,7 +5,7 @@ import { formatRef, refOf, type KubeObject } from '../../kube/object.js';
 import { matchesResources } from '../../kube/matching/match-resources.js';
 import { EMPTY_LOOKUP, type ObjectLookup } from '../../kube/matching/object-index.js';
 import type { EvaluationInput, Policy, RuleInfo, RuleOutcome } from '../policy.js';
-import { prepareInput, withParams } from './activation.js';
+import { prepareInput } from './activation.js';
 import { ANY_RULE, outcomesOf } from './outcomes.js';
 import type { ValidationAction, VapBindingSpec, VapSpec } from './parse.js';
 import { resolveParams } from './params.js';
@@ -68,7 +68,7 @@ export function createValidatingAdmissionPolicy(spec: VapSpec, options: VapPolic
           paramsList = resolved.params;
         }
         for (const params of paramsList) {
-          const result = program.evaluate(withParams(activation, params));
+          const result = program.evaluate(activation.withParams(params));
           outcomes.push(...outcomesOf(result, {
             ...actionStyle(binding.validationActions),
             ruleOf: validationRuleId,

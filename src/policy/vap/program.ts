@@ -2,15 +2,15 @@
 // match conditions (all must be true; a false one means "does not apply"), then every validation, with lazily
 // evaluated, composed `variables`, one cost budget shared by all expressions of an evaluation, and failurePolicy
 // deciding what an evaluation error means.
-import { CelCompileError, CelEnvironment, CostMeter, LazyVariables, type CelLibrary, type CelProgram } from '../../cel/index.js';
-import type { CelActivation } from './activation.js';
+import { bindActivation, CelCompileError, CelEnvironment, CostMeter, LazyVariables, type CelLibrary, type CelProgram } from '../../cel/index.js';
+import type { CelActivation } from './cel-activation.js';
 import type { FailurePolicy, NamedExpression, ProgramSpec, ValidationSpec } from './program-spec.js';
 
 /** Total runtime cost of one policy evaluation (the API server's per-policy budget, RuntimeCELCostBudget). */
 export const POLICY_COST_BUDGET = 10_000_000;
 
 /** What every expression may reference besides `variables` (CelActivation holds their values). */
-const ACTIVATION_VARIABLES: Record<keyof CelActivation, string> = {
+const ACTIVATION_VARIABLES: Record<Exclude<keyof PolicyContext, 'variables'>, string> = {
   object: 'dyn',
   oldObject: 'dyn',
   request: 'dyn',
@@ -91,7 +91,7 @@ export class CompiledPolicyProgram {
     };
     for (const variable of spec.variables) {
       const compiled = compile(variable.expression, `${variable.path}.expression`);
-      if (compiled.program) this.variables.define(variable.name, compiled.program);
+      if (compiled.program) this.variables.define(variable.name, compiled.program, { shareAs: shareKey(compiled.program, options.libraries) });
       if (compiled.unavailable) this.variables.define(variable.name, unavailableProgram(variable.expression, compiled.unavailable));
     }
     this.matchConditions = spec.matchConditions.map((c: NamedExpression) => ({ name: c.name, ...compile(c.expression, `${c.path}.expression`, 'bool') }));
@@ -107,15 +107,14 @@ export class CompiledPolicyProgram {
   }
 
   evaluate(input: CelActivation): ProgramResult {
-    const meter = new CostMeter(this.costBudget);
-    const activation: Record<string, unknown> = { ...input };
-    activation.variables = this.variables.bind(activation, meter, { celActivation: true });
+    const context = bindActivation(new PolicyContext(input), new CostMeter(this.costBudget));
+    context.variables = this.variables.bind(context as unknown as Record<string, unknown>, input.shared);
 
     const conditionErrors: string[] = [];
     for (const condition of this.matchConditions) {
-      const value = this.run(condition, activation, meter);
-      if (value.error !== undefined) conditionErrors.push(`matchCondition ${condition.name}: ${value.error}`);
-      else if (value.value !== true) return { kind: 'not-matched', condition: condition.name };
+      const value = this.run(condition, context);
+      if (value instanceof Failure) conditionErrors.push(`matchCondition ${condition.name}: ${value.message}`);
+      else if (value !== true) return { kind: 'not-matched', condition: condition.name };
     }
     // A false condition wins over an erroring one (as in the API server); otherwise errors follow failurePolicy.
     if (conditionErrors.length > 0) {
@@ -124,47 +123,71 @@ export class CompiledPolicyProgram {
 
     const validations: ValidationOutcome[] = [];
     for (const validation of this.validations) {
-      const value = this.run(validation, activation, meter);
-      if (value.error !== undefined) {
-        if (this.failurePolicy === 'Fail') validations.push({ path: validation.path, status: 'error', message: value.error });
-        continue;
-      }
-      if (value.value === true) {
+      const value = this.run(validation, context);
+      if (value instanceof Failure) {
+        if (this.failurePolicy === 'Fail') validations.push({ path: validation.path, status: 'error', message: value.message });
+      } else if (value === true) {
         validations.push({ path: validation.path, status: 'pass', message: 'validation passed' });
-        continue;
+      } else {
+        const outcome: ValidationOutcome = { path: validation.path, status: 'fail', message: this.messageOf(validation, context) };
+        if (validation.spec.reason) outcome.reason = validation.spec.reason;
+        validations.push(outcome);
       }
-      const outcome: ValidationOutcome = { path: validation.path, status: 'fail', message: this.messageOf(validation, activation, meter) };
-      if (validation.spec.reason) outcome.reason = validation.spec.reason;
-      validations.push(outcome);
     }
     const auditAnnotations: Record<string, string> = {};
     for (const annotation of this.auditAnnotations) {
-      const value = this.run(annotation, activation, meter);
-      if (typeof value.value === 'string') auditAnnotations[annotation.key] = value.value;
+      const value = this.run(annotation, context);
+      if (typeof value === 'string') auditAnnotations[annotation.key] = value;
     }
     return { kind: 'evaluated', validations, auditAnnotations };
   }
 
-  private run(compiled: CompiledExpression, activation: Record<string, unknown>, meter: CostMeter): { value?: unknown; error?: string } {
-    if (compiled.unavailable) return { error: compiled.unavailable };
+  /** The expression's value, or a Failure saying why it has none. */
+  private run(compiled: CompiledExpression, context: PolicyContext): unknown {
+    if (compiled.unavailable) return new Failure(compiled.unavailable);
     try {
-      const value = compiled.program!.evaluate(activation, { meter, celActivation: true });
-      if (value instanceof Promise) return { error: `${compiled.path}: asynchronous functions cannot be evaluated here` };
-      return { value };
+      const value = compiled.program!.evaluate(context as unknown as Record<string, unknown>);
+      if (value instanceof Promise) return new Failure(`${compiled.path}: asynchronous functions cannot be evaluated here`);
+      return value;
     } catch (error) {
-      return { error: `${compiled.path}: ${error instanceof Error ? error.message : String(error)}` };
+      return new Failure(`${compiled.path}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
   /** messageExpression when it yields a usable one-line string, else message, else the API server's default. */
-  private messageOf(validation: CompiledValidation, activation: Record<string, unknown>, meter: CostMeter): string {
+  private messageOf(validation: CompiledValidation, context: PolicyContext): string {
     if (validation.messageProgram) {
-      const value = this.run({ path: validation.path, program: validation.messageProgram }, activation, meter);
-      if (typeof value.value === 'string' && value.value.trim() !== '' && !value.value.includes('\n')) return value.value.trim();
+      const value = this.run({ path: validation.path, program: validation.messageProgram }, context);
+      if (typeof value === 'string' && value.trim() !== '' && !value.includes('\n')) return value.trim();
     }
     if (validation.spec.message && validation.spec.message.trim() !== '') return validation.spec.message.trim();
     return `failed expression: ${validation.spec.expression.trim()}`;
   }
+}
+
+/** What expressions are evaluated with: the activation's values, read (and converted) only when used, and `variables`. */
+class PolicyContext {
+  variables: object | undefined;
+  constructor(private readonly activation: CelActivation) {}
+  get object(): unknown {
+    return this.activation.object;
+  }
+  get oldObject(): unknown {
+    return this.activation.oldObject;
+  }
+  get request(): unknown {
+    return this.activation.request;
+  }
+  get params(): unknown {
+    return this.activation.params;
+  }
+  get namespaceObject(): unknown {
+    return this.activation.namespaceObject;
+  }
+}
+
+class Failure {
+  constructor(readonly message: string) {}
 }
 
 export class AggregateProgramError extends Error {
@@ -174,11 +197,28 @@ export class AggregateProgramError extends Error {
   }
 }
 
+/** Variables that read nothing but these are the same for every policy judging the same objects (CelActivation.shared). */
+const SHAREABLE_READS = new Set(['object', 'oldObject', 'request', 'namespaceObject']);
+const NO_LIBRARIES: readonly CelLibrary[] = [];
+const libraryKeys = new WeakMap<readonly CelLibrary[], number>();
+let nextLibraryKey = 0;
+
+/** The key under which a variable's value is shared, or undefined when it reads params or other variables. */
+function shareKey(program: CelProgram, libraries: readonly CelLibrary[] = NO_LIBRARIES): string | undefined {
+  for (const name of program.variables) if (!SHAREABLE_READS.has(name)) return undefined;
+  // The same expression means the same only with the same functions: key by the library set (by identity).
+  let id = libraryKeys.get(libraries);
+  if (id === undefined) libraryKeys.set(libraries, (id = nextLibraryKey++));
+  return `${id}:${program.key}`;
+}
+
 /** Stands in for a variable that cannot be computed here; using it fails with the reason. */
 function unavailableProgram(expression: string, why: string): CelProgram {
   return {
     expression,
     resultType: 'dyn',
+    key: expression,
+    variables: new Set(['authorizer']),
     evaluate() {
       throw new Error(why);
     },

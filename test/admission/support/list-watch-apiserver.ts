@@ -211,6 +211,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   const watch = (req: IncomingMessage, res: ServerResponse, k: FakeKind, namespace: string, query: URLSearchParams) => {
     const from = query.get('resourceVersion') ?? '';
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders();
     const line = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
     if (from !== '' && from !== '0' && Number(from) < compactedAt) {
       line('ERROR', status(410, 'Expired', `too old resource version: ${from} (${compactedAt})`));
