@@ -13,6 +13,7 @@ import { ConfigError } from '../config/config-error.js';
 import { FAIL_ON_VALUES, loadScanConfiguration, type FailOn, type ScanConfiguration } from '../config/scan-configuration.js';
 import { DEFAULT_FORMAT, FORMAT_NAMES, formatterFor } from '../report/formatters.js';
 import { INPUT_POLICY, INPUT_RULE, scanPaths } from '../scan/scan.js';
+import { loadScanPolicies } from '../scan/scan-policies.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { openOutput, useColor } from './output.js';
 import { startProgress } from './progress.js';
@@ -21,6 +22,7 @@ import { toolInfo } from './tool.js';
 interface ScanFlags {
   pss: string;
   config?: string;
+  policy: string[];
   format: string;
   output?: string;
   failOn: string;
@@ -95,7 +97,11 @@ async function runScan(paths: string[], flags: ScanFlags, fromCommandLine: (flag
   const config = await loadConfig(flags.config);
   const failOn = fromCommandLine('failOn') || !config?.failOn ? parseFailOn(flags.failOn) : config.failOn;
   const pss = fromCommandLine('pss') || !config?.pss ? flags.pss : config.pss;
-  const policies = [...podSecurityPolicies(pss), createBuiltinPolicy(config?.builtin ?? {})];
+  const loaded = flags.policy.length > 0 ? await loadScanPolicies(flags.policy, paths) : { errors: [], policies: [], unsupported: [] };
+  if (loaded.errors.length > 0) {
+    throw new UsageError(`--policy: ${loaded.errors.length === 1 ? 'a problem' : `${loaded.errors.length} problems`}:\n${loaded.errors.join('\n')}`);
+  }
+  const policies = [...podSecurityPolicies(pss), createBuiltinPolicy(config?.builtin ?? {}), ...loaded.policies];
   const engine = new PolicyEngine(policies, config?.ruleSettings ?? {});
 
   const output = openOutput(flags.output);
@@ -108,6 +114,10 @@ async function runScan(paths: string[], flags: ScanFlags, fromCommandLine: (flag
   const writer = formatter(header, sink, { color: useColor(output, flags.color), spool });
   const exitCode = new ExitCode(failOn);
   try {
+    if (loaded.unsupported.length > 0) {
+      exitCode.add(loaded.unsupported);
+      writer.add(loaded.unsupported);
+    }
     await scanPaths(paths, {
       engine,
       onResults: (results) => {
@@ -135,6 +145,7 @@ export function registerScan(program: Command): void {
     .argument('[paths...]', 'files or directories (.yaml, .yml, .json, searched recursively), or - for stdin')
     .option('--pss <level[:version]>', 'Pod Security Standards level and version: baseline|restricted[:vX.Y|:latest], or none', 'restricted:latest')
     .option('-c, --config <file>', 'a gatehouse.dev/v1alpha1 ScanConfiguration: rules, severities, registries, required labels')
+    .option('-p, --policy <path>', 'ValidatingAdmissionPolicy or Kyverno policy file or folder to evaluate as well (repeatable)', (value: string, all: string[]) => [...all, value], [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default(DEFAULT_FORMAT))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a failure at or above this severity exists').choices(FAIL_ON_VALUES).default('high'))

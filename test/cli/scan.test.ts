@@ -198,3 +198,43 @@ test('text lists input errors after the resources, and the JSON summary counts e
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--policy evaluates Kyverno and ValidatingAdmissionPolicy files alongside the built-in policies', async () => {
+  const dir = tempDir();
+  try {
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, [
+      'apiVersion: admissionregistration.k8s.io/v1',
+      'kind: ValidatingAdmissionPolicy',
+      'metadata: {name: max-replicas}',
+      'spec:',
+      '  matchConstraints:',
+      '    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]',
+      '  validations:',
+      '  - expression: object.spec.replicas <= 2',
+      '    message: at most 2 replicas',
+      '---',
+      'apiVersion: policies.kyverno.io/v1alpha1',
+      'kind: MutatingPolicy',
+      'metadata: {name: add-labels}',
+      'spec: {}',
+      '',
+    ].join('\n'));
+    const { code, stdout } = await runCli(['scan', 'examples/workloads/hardened', '--policy', policy, '--format', 'json', '--fail-on', 'none']);
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    const vap = report.results.find((r: { policy: string; resource: { kind: string } | null }) => r.policy === 'max-replicas' && r.resource?.kind === 'Deployment');
+    assert.equal(vap.result, 'fail');
+    assert.equal(vap.message, 'at most 2 replicas');
+    const unsupported = report.results.find((r: { rule: string }) => r.rule === 'unsupported');
+    assert.equal(unsupported.result, 'error');
+    assert.match(unsupported.message, /MutatingPolicy "add-labels" is not evaluated/);
+
+    writeFileSync(policy, 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: broken}\nspec:\n  matchConstraints:\n    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]\n  validations:\n  - expression: object.spec.replicas <=\n');
+    const broken = await runCli(['scan', 'examples/workloads/hardened', '--policy', policy]);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /policy\.yaml:\d+: .*broken.*spec\.validations\[0\]\.expression/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
