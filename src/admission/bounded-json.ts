@@ -9,14 +9,14 @@ export class JsonInputError extends Error {
 export function jsonNesting(text: string, limit: number): number {
   let depth = 0;
   let max = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* backslash */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) {
-      inString = true;
+    if (c === 34 /* " */) {
+      // Jump to the closing quote (one not escaped by an odd run of backslashes): most of a review is strings.
+      do {
+        i = text.indexOf('"', i + 1);
+        if (i < 0) return max;
+      } while (escaped(text, i));
     } else if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++depth > max && (max = depth) > limit) return max;
     } else if (c === 93 /* ] */ || c === 125 /* } */) {
@@ -24,6 +24,13 @@ export function jsonNesting(text: string, limit: number): number {
     }
   }
   return max;
+}
+
+/** Whether the character at `i` follows an odd number of backslashes. */
+function escaped(text: string, i: number): boolean {
+  let backslashes = 0;
+  while (text.charCodeAt(i - 1 - backslashes) === 92 /* \ */) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 /** Parses `text` as JSON, refusing nesting deeper than `maxDepth`; errors say what was wrong. */

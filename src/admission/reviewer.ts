@@ -6,7 +6,7 @@ import { hasPodTemplate } from '../kube/pod-template.js';
 import type { EvaluationInput } from '../policy/policy.js';
 import type { PolicyResult } from '../policy/result.js';
 import { namespaceObjectFor, type ClusterObjects } from './cluster-objects.js';
-import { bindDeadline, within, type Deadline } from './deadline.js';
+import { bindDeadline, type Deadline } from './deadline.js';
 import { decide, subjectOf, type AdmissionDecision } from './decision.js';
 import { failureDecision, type Failure, type FailurePolicy } from './failure.js';
 import { pssDefaults, type PssDefault } from './mutation/pss-defaults.js';
@@ -82,7 +82,8 @@ export class AdmissionReviewer {
       }
       bindDeadline(input, deadline);
       const engine = judgesContent(request, object) ? set.all : set.declared;
-      results = await within(engine.evaluate(input), deadline.remainingMs(), 'policy evaluation');
+      // No timer here: guardPolicy already bounds every policy that waits, and synchronous ones cannot be interrupted.
+      results = await engine.evaluate(input);
     } catch (err) {
       return fail({ kind: deadline.expired() ? 'deadline' : 'internal', detail: (err as Error).message });
     }

@@ -4,12 +4,20 @@
 // without the CEL interpreter, when every claim they touch is a string (or, after `.?`, absent). Anything else —
 // a missing claim, a number, a list — answers NOT_SELECTED and the caller evaluates the expression with CEL, which
 // produces exactly the value or error it always would: the shortcut only ever takes the all-strings path, where
-// the two agree by construction. The CEL cost of these shapes grows with the claims' lengths, which the token size
-// bound keeps far below the per-expression budget, so skipping the meter cannot let an expression exceed it.
+// the two agree by construction.
 //
 // Recognised (with CEL whitespace between tokens; string literals without escapes, quotes or line breaks):
-//   expression := operand | operand ('+' operand)+ | sum ('==' | '!=') sum | '[' (sum (',' sum)*)? ']'
+//   expression := sum | sum ('==' | '!=') sum | '[' (sum (',' sum)*)? ']'
+//   sum        := operand ('+' operand)*
 //   operand    := 'text' | "text" | claims.name | claims.?name.orValue('text')
+//
+// The CEL cost budget never comes into play: each `+` or `==` is charged a tenth of its operands' lengths, so with
+// at most MAX_OPERANDS operands, claims of at most MAX_CLAIM_CHARS (longer ones go to CEL) and literals bounded by
+// the expression's length (100,000), an evaluation costs under 16 × (100,000 + 16 × 16,384) / 10 ≈ 580,000 of the
+// 1,000,000 budget.
+
+const MAX_OPERANDS = 16;
+const MAX_CLAIM_CHARS = 16 * 1024;
 
 export const NOT_SELECTED: unique symbol = Symbol('not selected');
 
@@ -52,6 +60,7 @@ function ownValue(claims: Claims, name: string): unknown {
 
 class Reader {
   private i = 0;
+  operands = 0;
   constructor(private readonly tokens: Token[]) {}
 
   get done(): boolean {
@@ -78,6 +87,7 @@ class Reader {
   }
 
   operand(): StringPart | undefined {
+    this.operands++;
     const literal = this.text();
     if (literal !== undefined) return () => literal;
     if (this.name() !== 'claims') return undefined;
@@ -86,7 +96,7 @@ class Reader {
       if (claim === undefined) return undefined;
       return (claims) => {
         const value = ownValue(claims, claim);
-        return typeof value === 'string' ? value : NOT_SELECTED;
+        return typeof value === 'string' && value.length <= MAX_CLAIM_CHARS ? value : NOT_SELECTED;
       };
     }
     if (!this.punct('.?')) return undefined;
@@ -98,7 +108,7 @@ class Reader {
       // CEL drops null claims, so `.?` sees them as absent.
       const value = ownValue(claims, claim);
       if (value === undefined || value === null) return fallback;
-      return typeof value === 'string' ? value : NOT_SELECTED;
+      return typeof value === 'string' && value.length <= MAX_CLAIM_CHARS ? value : NOT_SELECTED;
     };
   }
 
@@ -169,5 +179,5 @@ export function compileClaimSelection(source: string): ClaimSelection | undefine
     const sum = reader.sum();
     selection = sum && (reader.done ? sum : comparison(sum, reader));
   }
-  return selection && reader.done ? selection : undefined;
+  return selection && reader.done && reader.operands <= MAX_OPERANDS ? selection : undefined;
 }

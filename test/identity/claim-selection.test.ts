@@ -95,6 +95,20 @@ describe('claim selections read without the CEL interpreter', () => {
     assert.equal(read('claims.toString', {}), NOT_SELECTED);
   });
 
+  it('stays within what CEL evaluates under its cost budget, leaving larger cases to CEL', () => {
+    const claim = 'x'.repeat(16 * 1024);
+    const longest = [`'${'l'.repeat(90_000)}'`, ...Array.from({ length: 15 }, () => 'claims.a')].join(' + ');
+    const widest = `[${Array.from({ length: 8 }, () => 'claims.a + claims.a').join(', ')}] `;
+    for (const source of [longest, widest]) {
+      const selection = compileClaimSelection(source);
+      assert.ok(selection, source.slice(0, 40));
+      const cel = compileExpression(source, { variables: { claims: 'map<string, dyn>' } });
+      assert.deepEqual(selection({ a: claim }), cel.evaluate({ claims: { a: claim } }));
+      assert.equal(selection({ a: `${claim}x` }), NOT_SELECTED);
+    }
+    assert.equal(compileClaimSelection(Array.from({ length: 17 }, () => 'claims.a').join(' + ')), undefined);
+  });
+
   it('gives exactly the value or error CEL gives, for every shape and every kind of claim', () => {
     let direct = 0;
     for (const source of SELECTIONS) {

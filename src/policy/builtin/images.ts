@@ -15,14 +15,19 @@ type Parsed = { reference: ImageReference } | { error: string };
 const CACHE_LIMIT = 4096;
 const cache = new Map<string, Parsed>();
 
+function toParsed(result: ReturnType<typeof tryParseImageReference>): Parsed {
+  return result.ok ? { reference: result.reference } : { error: result.error.reason };
+}
+
 function parse(image: string): Parsed {
   let parsed = cache.get(image);
   if (parsed === undefined) {
-    const result = tryParseImageReference(image);
-    parsed = result.ok ? { reference: result.reference } : { error: result.error.reason };
-    if (image.length > MAX_REFERENCE_LENGTH) return parsed; // rejected at once; not worth keeping alive
+    if (image.length > MAX_REFERENCE_LENGTH) return toParsed(tryParseImageReference(image)); // rejected at once; not worth keeping
+    // A string read from a manifest can be a slice of the whole file: cache a copy, so the cache keeps no file alive.
+    const own = Buffer.from(image, 'utf8').toString('utf8');
+    parsed = toParsed(tryParseImageReference(own));
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(image, parsed);
+    cache.set(own, parsed);
   }
   return parsed;
 }

@@ -88,7 +88,7 @@ function autogenTargets(match: MatchResources, controllers: unknown): Validating
 
 export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: ObjectLookup = EMPTY_LOOKUP): Policy {
   const program = new CompiledPolicyProgram(spec.program, { libraries: kyvernoLibraries(lookup) });
-  const properties = { validationActions: spec.validationActions };
+  const style = { violation: 'fail', ruleOf: validationRuleId, properties: { validationActions: spec.validationActions } } as const;
   return {
     name: spec.name,
     title: spec.annotations['policies.kyverno.io/title'] ?? `ValidatingPolicy ${spec.name}`,
@@ -106,7 +106,7 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
         }
         activation = activation.judging(podView.object, podView.oldObject);
       }
-      return outcomesOf(program.evaluate(activation), { violation: 'fail', ruleOf: validationRuleId, properties });
+      return outcomesOf(program.evaluate(activation), style);
     },
   };
 }

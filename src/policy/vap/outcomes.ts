@@ -22,23 +22,25 @@ export function outcomesOf(result: ProgramResult, style: OutcomeStyle): RuleOutc
     case 'error':
       return [withProperties({ rule: ANY_RULE, result: 'error', message: result.message }, properties)];
     case 'evaluated': {
-      const annotations = Object.keys(result.auditAnnotations).length > 0 ? { auditAnnotations: result.auditAnnotations } : undefined;
-      if (result.validations.length === 0) {
-        return [withProperties({ rule: ANY_RULE, result: 'pass', message: 'no validation applies' }, { ...properties, ...annotations })];
-      }
+      // Outcomes without a violation or annotations share the style's properties (RuleOutcome properties are read-only).
+      const common = hasKeys(result.auditAnnotations) ? { ...properties, auditAnnotations: result.auditAnnotations } : properties;
+      if (result.validations.length === 0) return [withProperties({ rule: ANY_RULE, result: 'pass', message: 'no validation applies' }, common)];
       return result.validations.map((v) => {
-        const outcome: RuleOutcome = { rule: style.ruleOf(v.path), result: v.status === 'fail' ? style.violation : v.status, message: v.message };
-        if (v.status === 'fail') {
-          outcome.message = `${style.violationPrefix ?? ''}${v.message}`;
-          return withProperties(outcome, { ...properties, ...annotations, violation: true, ...(v.reason ? { reason: v.reason } : {}) });
-        }
-        return withProperties(outcome, { ...properties, ...annotations });
+        const rule = style.ruleOf(v.path);
+        if (v.status !== 'fail') return withProperties({ rule, result: v.status, message: v.message }, common);
+        const outcome: RuleOutcome = { rule, result: style.violation, message: `${style.violationPrefix ?? ''}${v.message}` };
+        return withProperties(outcome, { ...common, violation: true, ...(v.reason ? { reason: v.reason } : {}) });
       });
     }
   }
 }
 
 function withProperties(outcome: RuleOutcome, properties: Record<string, unknown> | undefined): RuleOutcome {
-  if (properties && Object.keys(properties).length > 0) outcome.properties = properties;
+  if (properties && hasKeys(properties)) outcome.properties = properties;
   return outcome;
+}
+
+function hasKeys(record: Record<string, unknown>): boolean {
+  for (const _ in record) return true;
+  return false;
 }

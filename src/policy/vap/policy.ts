@@ -13,10 +13,16 @@ import { CompiledPolicyProgram } from './program.js';
 
 const IMPLICIT_BINDING: Omit<VapBindingSpec, 'policyName'> = { name: '', validationActions: ['Deny'] };
 
+const ruleIds = new Map<string, string>();
+
 /** `spec.validations[2]` → `validations[2]`: the rule ID of a validation. */
 export function validationRuleId(path: string): string {
-  const at = path.indexOf('validations[');
-  return at < 0 ? path : path.slice(at, path.indexOf(']', at) + 1);
+  let id = ruleIds.get(path);
+  if (id === undefined) {
+    const at = path.indexOf('validations[');
+    ruleIds.set(path, (id = at < 0 ? path : path.slice(at, path.indexOf(']', at) + 1)));
+  }
+  return id;
 }
 
 export function validationRules(spec: { program: VapSpec['program'] }, severity: RuleInfo['severity'] = 'medium'): RuleInfo[] {
