@@ -51,6 +51,12 @@ function isJson(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
 }
 
+/**
+ * Distinct `kind` label values kept in the request metric. Anyone who reaches the port can send reviews of made-up
+ * kinds; past this many, they are counted as `other` instead of growing the metric without bound.
+ */
+const MAX_KIND_LABELS = 64;
+
 function outcomeOf(decision: AdmissionDecision): AdmissionOutcome {
   const label = decision.auditAnnotations.decision;
   if (label === 'failure-allowed' || label === 'failure-denied') return label;
@@ -59,6 +65,11 @@ function outcomeOf(decision: AdmissionDecision): AdmissionOutcome {
 
 export function createAdmissionHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { reviewer, limits, metrics, logger } = options;
+  const kindLabels = new Set<string>();
+  const kindLabel = (kind: string) => {
+    if (!kindLabels.has(kind) && kindLabels.size < MAX_KIND_LABELS) kindLabels.add(kind);
+    return kindLabels.has(kind) ? kind : 'other';
+  };
 
   const refuse = (res: ServerResponse, webhook: Webhook, message: string, closeConnection: boolean) => {
     metrics.requests.inc({ webhook, operation: '', kind: '', decision: 'malformed' });
@@ -100,13 +111,16 @@ export function createAdmissionHandler(options: HandlerOptions): (req: IncomingM
     res.end(body);
     const seconds = (performance.now() - started) / 1000;
     const outcome = outcomeOf(decision);
-    metrics.requests.inc({ webhook, operation: request.operation, kind: request.kind.kind, decision: outcome });
+    metrics.requests.inc({ webhook, operation: request.operation, kind: kindLabel(request.kind.kind), decision: outcome });
     metrics.latency.observe({ webhook }, seconds);
+    // Allowed requests are logged at debug only; the fields are not even assembled unless that level is on.
+    const allowed = outcome === 'allowed';
+    if (allowed && !logger.isLevelEnabled('debug')) return;
     const fields = {
       webhook, uid: request.uid, operation: request.operation, kind: request.kind.kind, namespace: request.namespace, name: request.name,
       user: request.userInfo.username, dryRun: request.dryRun, decision: outcome, durationMs: Math.round(seconds * 1e4) / 10,
     };
-    if (outcome === 'allowed') logger.debug(fields, 'admission request allowed');
+    if (allowed) logger.debug(fields, 'admission request allowed');
     else logger.info({ ...fields, message: decision.status?.message }, `admission request ${outcome}`);
   };
 

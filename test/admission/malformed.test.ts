@@ -106,6 +106,16 @@ describe('malformed admission requests', () => {
     assert.match(response.status!.message, /^pods "web" is forbidden: violates PodSecurity "restricted:latest": /);
     assert.ok(response.status!.message.length <= 10_000, `message is ${response.status!.message.length} characters`);
   });
+  it('counts reviews of made-up kinds under a bounded set of metric labels', async () => {
+    for (let i = 0; i < 80; i++) {
+      const object = { apiVersion: 'example.com/v1', kind: `Made${i}`, metadata: { name: 'x', namespace: 'team-a' } };
+      assert.equal((await admit(validate, webhook.ca, reviewOf(object))).allowed, true);
+    }
+    const text = await webhook.server.registry.metrics();
+    const kinds = new Set([...text.matchAll(/gatehouse_admission_requests_total\{[^}]*kind="([^"]*)"/g)].map((m) => m[1]));
+    assert.ok(kinds.size <= 64 + 1, `${kinds.size} kind labels`);
+    assert.match(text, /gatehouse_admission_requests_total\{webhook="validate",operation="CREATE",kind="other",decision="allowed"\} [1-9]/);
+  });
   it('keeps serving after all of that', async () => {
     assert.equal((await admit(validate, webhook.ca, valid())).allowed, true);
     const malformed = webhook.logs().filter((l) => l.msg === 'malformed admission request refused');
