@@ -1,5 +1,6 @@
 // `gatehouse admission` assembled: the HTTPS listener with operational endpoints, the webhook handler, the
 // reloading policy set and the cluster objects cache. Stateless, so replicas scale behind a Service.
+import cluster from 'node:cluster';
 import type { Registry } from 'prom-client';
 import { startHttpsServer, type RunningServer } from '../server/https-server.js';
 import type { Logger } from '../server/logger.js';
@@ -12,6 +13,7 @@ import { createAdmissionMetrics } from './metrics.js';
 import { createPolicySet, exemptionsFrom, type PolicySetParts } from './policy-set.js';
 import { startPolicyReloader, type PolicyReloader } from './policy-reloader.js';
 import { AdmissionReviewer } from './reviewer.js';
+import { clusterMetricsRegistry } from './workers.js';
 
 export interface AdmissionServerOptions {
   host: string;
@@ -37,7 +39,7 @@ export interface AdmissionServer {
 }
 
 export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
-  const { settings, logger, cluster } = options;
+  const { settings, logger, cluster: objects } = options;
   const registry = createMetricsRegistry();
   const metrics = createAdmissionMetrics(registry);
   const observe = (policy: string, seconds: number) => metrics.policySeconds.observe({ policy }, seconds);
@@ -48,8 +50,10 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     metrics,
     ...(options.policyPollIntervalMs !== undefined ? { pollIntervalMs: options.policyPollIntervalMs } : {}),
   });
-  const reviewer = new AdmissionReviewer(() => policies.current(), cluster, settings);
-  const operations = createOperationsHandler({ registry, checks: { 'cluster-objects': () => cluster.ready() } });
+  const reviewer = new AdmissionReviewer(() => policies.current(), objects, settings);
+  // A worker's /metrics answers for every worker of the process group, not just the one a scrape reached.
+  const scraped = cluster.isWorker ? clusterMetricsRegistry(registry) : registry;
+  const operations = createOperationsHandler({ registry: scraped, checks: { 'cluster-objects': () => objects.ready() } });
   let server: RunningServer;
   try {
     server = await startHttpsServer({
@@ -76,7 +80,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     async shutdown(deadlineMs) {
       await server.shutdown(deadlineMs);
       policies.close();
-      await cluster.close();
+      await objects.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 // `gatehouse admission`: the validating and mutating admission webhook, and `gatehouse admission manifests`, which
 // prints what a cluster needs to run it.
+import cluster from 'node:cluster';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -11,6 +12,7 @@ import { DEFAULT_SETTINGS, DEFAULT_TIMEOUT_SECONDS, type AdmissionSettings } fro
 import { admissionManifests } from '../admission/manifests/build.js';
 import { loadAdmissionPolicies } from '../admission/policy-sources.js';
 import { startAdmissionServer } from '../admission/server.js';
+import { defaultWorkerCount, serveAsWorker, superviseWorkers } from '../admission/workers.js';
 import { yamlDocuments } from '../admission/yaml-documents.js';
 import { parseConfigText } from '../config/load.js';
 import { expandPaths } from '../kube/manifest-files.js';
@@ -31,6 +33,7 @@ interface ServeFlags {
   inCluster?: boolean;
   clusterObjects?: string[];
   logLevel: string;
+  workers?: string;
 }
 
 /** The kubeconfig a command was pointed at, as a usage error when it cannot be loaded. */
@@ -75,8 +78,14 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw new UsageError(`--listen: ${(err as Error).message}`);
   }
   const settings = await settingsFrom(flags.config);
+  const workers = flags.workers === undefined ? defaultWorkerCount() : integerFlag('--workers', flags.workers, 1, 256);
   const logger = createLogger({ name: 'admission', level: flags.logLevel as 'info' });
-  const cluster = await clusterObjectsFrom(flags, settings, logger);
+  if (workers > 1 && cluster.isPrimary) {
+    process.exitCode = await superviseWorkers(workers, logger);
+    return;
+  }
+  const workerLogger = cluster.isWorker ? logger.child({ worker: cluster.worker!.id }) : logger;
+  const objects = await clusterObjectsFrom(flags, settings, workerLogger);
   let server;
   try {
     server = await startAdmissionServer({
@@ -85,18 +94,18 @@ async function serve(flags: ServeFlags): Promise<void> {
       tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey },
       settings,
       policyPaths: flags.policies,
-      loadPolicies: () => loadAdmissionPolicies(settings, flags.policies, cluster),
-      cluster,
-      logger,
+      loadPolicies: () => loadAdmissionPolicies(settings, flags.policies, objects),
+      cluster: objects,
+      logger: workerLogger,
     });
   } catch (err) {
-    await cluster.close();
+    await objects.close();
     throw new UsageError((err as Error).message);
   }
-  const dispose = onShutdownSignal(async () => {
-    await server.shutdown(20_000);
-    dispose();
-  }, logger);
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => (stopping ??= server.shutdown(20_000).finally(() => dispose()));
+  const dispose = onShutdownSignal(shutdown, workerLogger);
+  if (cluster.isWorker) serveAsWorker(shutdown, workerLogger);
 }
 
 interface ManifestFlags {
@@ -179,6 +188,7 @@ export function registerAdmission(program: Command): void {
     .option('--in-cluster', 'watch namespaces and parameter objects with the pod\'s service account')
     .option('--cluster-objects <files...>', 'offline: namespaces and parameter objects from manifest files')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .option('--workers <n>', 'worker processes sharing the port, one per core (default: the cores available, within a container CPU limit)')
     .action((flags: ServeFlags) => serve(flags));
 
   admission

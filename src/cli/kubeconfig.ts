@@ -29,7 +29,7 @@ export function registerKubeconfig(program: Command): void {
   addTokenOptions(
     program
       .command('kubeconfig')
-      .description('write a kubeconfig that reaches the proxy with `gatehouse token` credentials')
+      .description('Write a kubeconfig that reaches the proxy with `gatehouse token` credentials')
       .requiredOption('--server <url>', "the proxy's URL (https://…)")
       .option('--certificate-authority <file>', "PEM CA of the proxy's serving certificate")
       .option('--name <name>', 'name of the cluster, user and context (default gatehouse)')

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CelCompileError, CelEnvironment, CelEvaluationError, compileExpression, CostMeter, LazyVariables, bindActivation, toCelValue, type CelProgram } from '../../src/cel/index.js';
+import {
+  bindActivation, CelCompileError, CelCostLimitError, CelEnvironment, CelEvaluationError, compileExpression, CostMeter, LazyVariables, toCelValue, type CelProgram,
+} from '../../src/cel/index.js';
 import { evalCel } from './support.js';
 
 const deployment = { spec: { replicas: 5, ratio: 0.5, template: { spec: { containers: [{ name: 'a' }], hostNetwork: null } } } };
@@ -125,4 +127,54 @@ test('custom libraries extend the environment without touching it', () => {
   assert.equal(env.compile('image(object.image).registry()').evaluate({ object: { image: 'ghcr.io/x/y:1' } }), 'ghcr.io');
   // Other environments are unaffected.
   assert.throws(() => compileExpression('image("x")'), CelCompileError);
+});
+
+test('or and orValue return a receiver that is not optional unchanged, as cel-go does', () => {
+  const pod = { spec: { containers: [{ name: 'a', securityContext: { capabilities: { add: ['NET_BIND_SERVICE'] } } }] } };
+  assert.equal(evalCel('object.spec.containers[0].securityContext.capabilities.add.orValue([]).size()', { object: pod }), 1);
+  assert.equal(evalCel('object.spec.containers[0].name.or(optional.of("b"))', { object: pod }), 'a');
+  assert.equal(evalCel('object.spec.?missing.orValue(7)', { object: pod }), 7);
+  assert.equal(evalCel('object.spec.?missing.or(optional.of(8)).value()', { object: pod }), 8);
+  // The receiver still has to be optional when its type is known.
+  assert.throws(() => compileExpression('[1].orValue([])'), CelCompileError);
+});
+
+test('an expression without variables is evaluated once; every evaluation is charged its cost', () => {
+  const env = new CelEnvironment({ variables: { object: 'dyn' } });
+  const constant = env.compile('["a", "b", "c"].map(x, x + "!")');
+  const first = new CostMeter();
+  assert.deepEqual(constant.evaluate({}, { meter: first }), ['a!', 'b!', 'c!']);
+  const second = new CostMeter();
+  assert.deepEqual(constant.evaluate({}, { meter: second }), ['a!', 'b!', 'c!']);
+  assert.ok(first.cost > 0);
+  assert.equal(second.cost, first.cost);
+  assert.throws(() => constant.evaluate({}, { costLimit: first.cost - 1 }), CelCostLimitError);
+  const failing = env.compile('1 / 0 == 1');
+  assert.throws(() => failing.evaluate(), /division by zero/);
+  assert.throws(() => failing.evaluate(), /division by zero/);
+  assert.deepEqual([...env.compile('object.items.all(i, i > 0)').variables], ['object']);
+});
+
+test('shared variables are computed once for all bindings with the same SharedValues, and charged to each', () => {
+  const env = (vars: LazyVariables) => new CelEnvironment({ variables: { object: 'dyn', variables: vars.typeName }, libraries: [vars.library] });
+  const shared = new Map();
+  const object = toCelValue({ items: [1, 2, 3] });
+  let evaluations = 0;
+  const costs: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const vars = new LazyVariables(['doubled', 'broken']);
+    const e = env(vars);
+    const doubled = e.compile('object.items.map(x, x * 2)');
+    vars.define('doubled', { ...doubled, evaluate: (a, o) => (evaluations++, doubled.evaluate(a, o)) }, { shareAs: 'doubled' });
+    vars.define('broken', e.compile('object.nope'), { shareAs: 'broken' });
+    const meter = new CostMeter();
+    const context = bindActivation<Record<string, unknown>>({ object }, meter);
+    context.variables = vars.bind(context, shared);
+    assert.deepEqual(e.compile('variables.doubled').evaluate(context), [2, 4, 6]);
+    assert.throws(() => e.compile('variables.broken').evaluate(context), /No such key: nope/);
+    costs.push(meter.cost);
+  }
+  assert.equal(evaluations, 1);
+  assert.equal(costs[0], costs[1], 'a reused value costs what computing it cost');
+  assert.deepEqual([...shared.keys()], ['doubled'], 'errors are not shared');
 });
