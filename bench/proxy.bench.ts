@@ -50,6 +50,10 @@ async function runRole(role: string, input: Record<string, string>): Promise<voi
     console.log(JSON.stringify({ url: server.url, caFile: server.tls.caFile }));
     return;
   }
+  if (role === 'node-proxy') {
+    await runNodeProxy(input);
+    return;
+  }
   const { loadProxyConfiguration } = await import('../src/proxy/proxy-configuration.js');
   const { resolveProxySettings } = await import('../src/proxy/settings.js');
   const { startProxy } = await import('../src/proxy/proxy-server.js');
@@ -59,6 +63,25 @@ async function runRole(role: string, input: Record<string, string>): Promise<voi
   process.once('SIGTERM', () => process.exit(0));
   while (!proxy.authenticator.ready()) await new Promise((r) => setTimeout(r, 20));
   console.log(JSON.stringify({ url: proxy.url }));
+}
+
+/**
+ * The floor for any proxy built on Node's https modules: forwards with a keep-alive agent and nothing else (no
+ * authentication, header rules, audit or metrics), so Gatehouse's own cost is what it spends above this.
+ */
+async function runNodeProxy(input: Record<string, string>): Promise<void> {
+  const https = await import('node:https');
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 512, ca: readFileSync(input['upstream-ca']!) });
+  const upstream = new URL(input.upstream!);
+  const server = https.createServer({ cert: readFileSync(input.cert!), key: readFileSync(input.key!), keepAliveTimeout: 65_000 }, (req, res) => {
+    const forwarded = https.request({ agent, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, servername: 'localhost' }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forwarded.on('error', () => res.destroy());
+    req.pipe(forwarded);
+  });
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: `https://127.0.0.1:${(server.address() as { port: number }).port}` })));
 }
 
 function startChild(args: string[]): Promise<{ child: ChildProcess; info: Record<string, string> }> {
@@ -259,6 +282,8 @@ async function main(): Promise<void> {
     );
     const gatehouse = await startChild(['--role', 'gatehouse', '--config', config]);
     children.push(gatehouse.child);
+    const nodeProxy = await startChild(['--role', 'node-proxy', '--upstream', upstreamUrl, '--upstream-ca', upstream.info.caFile!, '--cert', tls.serverCertFile, '--key', tls.serverKeyFile]);
+    children.push(nodeProxy.child);
     const nginx = await startNginx(dir, upstreamUrl, upstream.info.caFile!, tls.serverCertFile, tls.serverKeyFile, workers);
     if (nginx) children.push(nginx.child);
     const token = await issuer.issue(humanClaims(), { expiresIn: 3600 });
@@ -268,6 +293,7 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       { name: 'direct', url: upstreamUrl },
       ...(nginx ? [{ name: 'nginx', url: nginx.url, pid: nginx.child.pid! }] : []),
+      { name: 'node-proxy', url: nodeProxy.info.url!, pid: nodeProxy.child.pid! },
       { name: 'gatehouse', url: gatehouse.info.url!, token, pid: gatehouse.child.pid! },
     ];
     const samples: Record<string, Load[]> = {};
@@ -335,10 +361,16 @@ async function main(): Promise<void> {
   }
 }
 
-const roleIndex = process.argv.indexOf('--role');
-if (roleIndex >= 0) {
-  const configIndex = process.argv.indexOf('--config');
-  await runRole(process.argv[roleIndex + 1]!, configIndex >= 0 ? { config: process.argv[configIndex + 1]! } : {});
+/** `--name value` pairs after the script name. */
+function namedArgs(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 2; i + 1 < process.argv.length; i++) if (process.argv[i]!.startsWith('--')) out[process.argv[i]!.slice(2)] = process.argv[i + 1]!;
+  return out;
+}
+
+const roles = namedArgs();
+if (roles.role) {
+  await runRole(roles.role, roles);
 } else {
   await main();
 }

@@ -4,9 +4,10 @@ import { Environment, EvaluationError, ParseError, TypeError as CelTypeError } f
 import { CostMeter, DEFAULT_COST_LIMIT, METER_KEY } from './cost.js';
 import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } from './errors.js';
 import { serialize } from '@marcbachmann/cel-js/serialize';
-import { CostExceeded, instrumentCost, renameCalls, variablesOf } from './instrument.js';
-import { applyLibrary, type CelLibrary } from './library.js';
+import { CostExceeded, enterMeter, instrumentCost, leaveMeter, renameCalls, usesAny, variablesOf } from './instrument.js';
+import { applyLibrary, namesOf, type CelLibrary } from './library.js';
 import { passNonOptionalReceivers } from './optional-receivers.js';
+import { allowAnyHasReceiver } from './presence.js';
 import { KUBERNETES_LIBRARIES } from './library/kubernetes.js';
 import { fromCelValue, toCelValue } from './values.js';
 
@@ -87,6 +88,8 @@ export class CelEnvironment {
   readonly #costLimit: number;
   readonly #limits: CelCompileLimits;
   readonly #declared: ReadonlySet<string>;
+  /** Constants and functions of volatile libraries. */
+  readonly #volatile: ReadonlySet<string>;
 
   constructor(options: CelEnvironmentOptions = {}) {
     this.#limits = { ...DEFAULT_COMPILE_LIMITS, ...options.limits };
@@ -95,10 +98,13 @@ export class CelEnvironment {
     });
     this.#renames = new Map();
     for (const library of KUBERNETES_LIBRARIES) for (const [from, to] of library.renames ?? []) this.#renames.set(from, to);
+    const volatile = new Set<string>();
     for (const library of options.libraries ?? []) {
       applyLibrary(this.#env, library);
       for (const [from, to] of library.renames ?? []) this.#renames.set(from, to);
+      if (library.volatile) for (const name of namesOf(library)) volatile.add(name);
     }
+    this.#volatile = volatile;
     for (const [name, type] of Object.entries(options.variables ?? {})) this.#env.registerVariable(name, type);
     this.#declared = new Set(Object.keys(options.variables ?? {}));
     this.#costLimit = options.costLimit ?? DEFAULT_COST_LIMIT;
@@ -117,11 +123,14 @@ export class CelEnvironment {
     }
     const key = serialize(parsed.ast as never);
     renameCalls(parsed.ast, this.#renames);
+    allowAnyHasReceiver(parsed.ast);
     const checked = parsed.check();
     if (!checked.valid) throw compileError(checked.error, expression);
     passNonOptionalReceivers(parsed.ast);
     instrumentCost(parsed.ast);
-    return new Program(expression, checked.type ?? 'dyn', key, variablesOf(parsed.ast, this.#declared), parsed, this.#costLimit, this.#renames);
+    const variables = variablesOf(parsed.ast, this.#declared);
+    const once = variables.size === 0 && !usesAny(parsed.ast, this.#volatile);
+    return new Program(expression, checked.type ?? 'dyn', key, variables, once, parsed, this.#costLimit, this.#renames);
   }
 }
 
@@ -147,19 +156,17 @@ class Program implements CelProgram {
   /** Set once an expression without variables has been evaluated: later evaluations reuse it and pay its cost. */
   #constant?: ConstantOutcome;
 
-  private readonly isConstant: boolean;
-
   constructor(
     readonly expression: string,
     readonly resultType: string,
     readonly key: string,
     readonly variables: ReadonlySet<string>,
+    /** The expression reads no variable and no volatile function: it has one value. */
+    private readonly isConstant: boolean,
     private readonly parsed: (context?: Record<string, unknown>) => unknown,
     private readonly costLimit: number,
     private readonly renames: ReadonlyMap<string, string>,
-  ) {
-    this.isConstant = variables.size === 0;
-  }
+  ) {}
 
   evaluate(activation: Record<string, unknown> = {}, options: CelEvaluateOptions = {}): unknown {
     const bound = activation[METER_KEY];
@@ -177,6 +184,7 @@ class Program implements CelProgram {
     }
     if (this.#constant) return this.reuse(this.#constant, meter, options);
     const before = meter.cost;
+    const previous = enterMeter(meter);
     let result: unknown;
     try {
       result = this.parsed(context);
@@ -184,6 +192,8 @@ class Program implements CelProgram {
       const failure = this.evaluationError(error, meter);
       if (this.isConstant && !(failure instanceof CelCostLimitError)) this.#constant = { error: failure, cost: meter.cost - before };
       throw failure;
+    } finally {
+      leaveMeter(previous);
     }
     if (result instanceof Promise) {
       return result.then(

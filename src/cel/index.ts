@@ -17,13 +17,15 @@
 //   Callers that evaluate many expressions over the same objects convert them once with toCelValue and pass
 //   `{ celActivation: true }`, or bind the converted values and one meter with bindActivation() and evaluate every
 //   program with that (no copy per evaluation).
-// - An expression that references no variable (e.g. a list of allowed values) is evaluated once; later
-//   evaluations reuse its value or error and are charged the same cost.
 //   Values out are JSON-like: ints become numbers (BigInt beyond 2^53), optionals unwrap (none → undefined),
 //   timestamps become RFC 3339 strings. Pass `{ raw: true }` to get CEL values instead.
+// - An expression that reads no variable (e.g. a list of allowed values) and calls no function of a `volatile`
+//   library is evaluated once; later evaluations reuse its value or error and are charged the same cost.
+// - Semantics follow cel-go where the evaluator differs on what policies use: `x.orValue(d)` / `x.or(o)` return a
+//   non-optional `x` unchanged (optional-receivers.ts); `has(e.f)` takes any expression `e` (presence.ts).
 // - Every evaluation has a cost budget (cost.ts; default 1,000,000 like the API server's per-expression limit,
 //   overridable per environment or evaluation). Exceeding it throws CelCostLimitError. Lazily evaluated
-//   variables share the caller's budget by passing the same `meter`.
+//   variables share the caller's budget through the bound activation's meter.
 // - The Kubernetes libraries (strings, lists, regex with RE2, url, ip, cidr, quantity, semver, format, optional
 //   types, two-variable comprehensions, time zones) are always present.
 //
@@ -31,8 +33,8 @@
 // - Variables: declare them in `variables` with their CEL type ('dyn' for JSON objects that may be null, such
 //   as oldObject on CREATE; 'map' when always an object). Lazily evaluated, composed variables (Kubernetes
 //   `variables.<name>`): a LazyVariables declares them as the fields of a CEL type (add its `library`, declare
-//   `variables` with its `typeName`), takes each compiled program, and binds a bound activation per evaluation;
-//   each variable is evaluated at most once, on first use, and charged to the activation's meter. Variables
+//   `variables` with its `typeName`), takes each compiled program, and is bound to a bound activation per
+//   evaluation; each variable is evaluated at most once, on first use, and charged to the activation's meter. Variables
 //   defined with a `shareAs` key are computed once for all bindings given the same SharedValues.
 // - Functions, types and constants: pass `libraries: [myLibrary]` (a CelLibrary, library.ts). Namespaced
 //   functions such as `image.parse(…)` are a constant `image` of a library type plus methods on that type.

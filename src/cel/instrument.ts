@@ -26,6 +26,25 @@ export class CostExceeded extends Error {
   }
 }
 
+/**
+ * The meter of the evaluation running synchronously, set by the environment around each evaluation: reading it
+ * is cheaper than looking the meter up in the evaluation context at every node. Parts of an evaluation that run
+ * later (after an asynchronous function) find it unset, since no evaluation is on the stack then, and look the
+ * meter up in their context.
+ */
+let runningMeter: CostMeter | undefined;
+
+/** Makes `meter` the running meter; returns the previous one for leaveMeter. */
+export function enterMeter(meter: CostMeter): CostMeter | undefined {
+  const previous = runningMeter;
+  runningMeter = meter;
+  return previous;
+}
+
+export function leaveMeter(previous: CostMeter | undefined): void {
+  runningMeter = previous;
+}
+
 const CALL_OPS = new Set(['call', 'rcall', '==', '!=', 'in', '+', '-', '*', '/', '%', '<', '<=', '>', '>=']);
 
 /** Renames calls before type-checking: `renames[name]` replaces a function or method name. */
@@ -50,7 +69,7 @@ export function instrumentCost(root: unknown): void {
     const inner = innerEvaluate(node);
     const chargeSize = argumentNodes.has(node);
     node.evaluate = function meteredEvaluate(ev, ast, ctx) {
-      const meter = ctx.getValue(METER_KEY) as CostMeter;
+      const meter = runningMeter ?? (ctx.getValue(METER_KEY) as CostMeter);
       if (++meter.cost > meter.limit) throw new CostExceeded(meter.limit, node.pos);
       const result = inner(ev, ast, ctx);
       if (chargeSize && typeof result !== 'boolean') {
@@ -79,6 +98,17 @@ export function variablesOf(root: unknown, declared: ReadonlySet<string>): Set<s
   });
   for (const name of bound) if (!declared.has(name)) names.delete(name);
   return names;
+}
+
+/** Whether an expression names any of these identifiers or calls a function or method of one of these names. */
+export function usesAny(root: unknown, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  let found = false;
+  walk(root, (node) => {
+    if (node.op === 'id' && names.has(node.args as string)) found = true;
+    if ((node.op === 'call' || node.op === 'rcall') && names.has((node.args as [string])[0])) found = true;
+  });
+  return found;
 }
 
 function innerEvaluate(node: AstNode): EvaluateFn {

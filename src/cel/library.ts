@@ -52,6 +52,11 @@ export interface CelLibrary {
    * where Kubernetes defines different semantics (e.g. `matches` must use RE2). Applied to every expression.
    */
   renames?: ReadonlyMap<string, string>;
+  /**
+   * Its functions' results depend on state outside the expression (objects looked up, a cluster, the network), so
+   * an expression using them is evaluated every time, even one that reads no variable.
+   */
+  volatile?: boolean;
 }
 
 export function applyLibrary(env: Environment, library: CelLibrary): void {
@@ -66,4 +71,13 @@ export function applyLibrary(env: Environment, library: CelLibrary): void {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`CEL library ${library.name}: ${message}`);
   }
+}
+
+/** The names expressions use for a library's constants and functions (`image.parse(…)` → `image`, `parse`). */
+export function namesOf(library: CelLibrary): string[] {
+  const functions = (library.functions ?? []).map((fn) => {
+    const name = fn.signature.slice(0, fn.signature.indexOf('('));
+    return name.slice(name.lastIndexOf('.') + 1);
+  });
+  return [...(library.constants ?? []).map((c) => c.name), ...functions];
 }

@@ -84,7 +84,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     process.exitCode = await superviseWorkers(workers, logger);
     return;
   }
-  const workerLogger = cluster.isWorker ? logger.child({ worker: cluster.worker!.id }) : logger;
+  const workerLogger = cluster.isWorker ? logger.child({ worker: cluster.worker!.id, pid: process.pid }) : logger;
   const objects = await clusterObjectsFrom(flags, settings, workerLogger);
   let server;
   try {

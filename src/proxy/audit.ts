@@ -98,16 +98,35 @@ export interface AuditSink {
   close(): Promise<void>;
 }
 
-/** Appends audit lines to a file (created 0600) or stdout (`-`), asynchronously; `undefined` disables auditing. */
+/**
+ * Appends audit lines to a file (created 0600) or stdout (`-`); `undefined` disables auditing. Lines are collected
+ * during one event-loop turn and written together with one synchronous write: a thread-pool write per request
+ * costs more than the request itself, and a synchronous write keeps the log in order and complete at exit.
+ */
 export function createAuditSink(destination: string | undefined): AuditSink {
   if (destination === undefined) return { write() {}, close: async () => {} };
-  const stream = pino.destination({ dest: destination === '-' ? 1 : destination, append: true, sync: false, mkdir: true, mode: 0o600 });
+  const stream = pino.destination({ dest: destination === '-' ? 1 : destination, append: true, sync: true, mkdir: true, mode: 0o600 });
+  let pending: string[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  let closed = false;
+  const flush = () => {
+    scheduled = undefined;
+    if (pending.length === 0) return;
+    const batch = pending.join('');
+    pending = [];
+    stream.write(batch);
+  };
   return {
     write(record) {
-      stream.write(`${JSON.stringify(auditEvent(record, new Date()))}\n`);
+      if (closed) throw new Error('the audit log is closed');
+      pending.push(`${JSON.stringify(auditEvent(record, new Date()))}\n`);
+      scheduled ??= setImmediate(flush);
     },
     close: () =>
       new Promise((resolve) => {
+        clearImmediate(scheduled);
+        flush();
+        closed = true;
         if (destination === '-') {
           stream.flush(() => resolve());
           return;

@@ -1,7 +1,9 @@
 // Forwards one HTTP request to the upstream and streams the answer back. Nothing is buffered: the request body is
 // piped through a byte counter (the size limit aborts the upstream request), and every response chunk is written
 // to the client as it arrives, so watches and `logs -f` flow line by line. Failures before the upstream answers
-// become Status errors: 413 (body too large), 502 (upstream unreachable), 504 (no response headers in time).
+// become Status errors: 413 (body too large), 408 (the body stalled: no bytes for `bodyIdleTimeoutMs` while the
+// proxy was ready to read), 502 (upstream unreachable), 504 (no response headers in time). A refused body leaves
+// the client connection closed, since its unread rest cannot be told apart from a next request.
 // A client that goes away tears down its upstream request, so an abandoned watch does not linger upstream.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -13,6 +15,8 @@ export interface ForwardOptions {
   upstream: Upstream;
   headers: OutgoingHttpHeaders;
   maxBodyBytes: number;
+  /** Longest pause between request body bytes. */
+  bodyIdleTimeoutMs: number;
   /** Time the upstream has to send response headers. */
   responseHeaderTimeoutMs: number;
   /** Registers the exchange as a long-lived stream (watch, follow) to close on shutdown. */
@@ -56,16 +60,19 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
     let responded = false;
     let untrack = () => {};
     let headerTimer: NodeJS.Timeout | undefined;
+    let bodyIdleTimer: NodeJS.Timeout | undefined;
     let endEarly = (_why: string) => {};
     const finish = (outcome: ForwardOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(headerTimer);
+      clearTimeout(bodyIdleTimer);
       untrack();
       resolve(outcome);
     };
     const fail = (code: number, reason: 'ServiceUnavailable' | 'Timeout' | 'RequestEntityTooLarge', message: string) => {
       upstreamReq.destroy();
+      if (!req.complete) res.shouldKeepAlive = false;
       writeStatus(res, code, reason, message);
       finish({ code: res.headersSent ? res.statusCode : code, error: message });
     };
@@ -130,6 +137,20 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, option
       return;
     }
     const limiter = byteLimit(options.maxBodyBytes);
+    const stalled = () => {
+      if (responded) return; // the upstream has answered; the rest of the body no longer matters
+      // A pause the proxy caused (the upstream not reading yet) is not the client's.
+      if (req.readableFlowing === false || limiter.writableNeedDrain) {
+        bodyIdleTimer = setTimeout(stalled, options.bodyIdleTimeoutMs);
+        return;
+      }
+      req.unpipe(limiter);
+      req.resume();
+      fail(408, 'Timeout', `the request body stalled: no data for ${options.bodyIdleTimeoutMs / 1000}s`);
+    };
+    bodyIdleTimer = setTimeout(stalled, options.bodyIdleTimeoutMs);
+    req.on('data', () => bodyIdleTimer?.refresh());
+    req.once('end', () => clearTimeout(bodyIdleTimer));
     limiter.on('error', (err) => {
       req.unpipe(limiter);
       req.resume();

@@ -24,6 +24,10 @@ export interface UpstreamOptions {
 export interface ProxyLimits {
   maxRequestBodyBytes: number;
   maxHeaderBytes: number;
+  maxConnections: number;
+  requestHeadersTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
+  requestBodyIdleTimeoutSeconds: number;
   upstreamResponseTimeoutSeconds: number;
   upstreamCallTimeoutSeconds: number;
   shutdownGracePeriodSeconds: number;
@@ -33,6 +37,11 @@ export const DEFAULT_LIMITS: ProxyLimits = {
   // The API server's own request body limit is 3 MiB.
   maxRequestBodyBytes: 3 * 1024 * 1024,
   maxHeaderBytes: 32 * 1024,
+  maxConnections: 4096,
+  requestHeadersTimeoutSeconds: 10,
+  // The API server's own --request-timeout.
+  requestTimeoutSeconds: 60,
+  requestBodyIdleTimeoutSeconds: 10,
   upstreamResponseTimeoutSeconds: 60,
   upstreamCallTimeoutSeconds: 5,
   shutdownGracePeriodSeconds: 25,
@@ -97,9 +106,16 @@ function readLimits(obj: ObjectReader | undefined): ProxyLimits {
   };
   set('maxRequestBodyBytes', 1024, 1024 * 1024 * 1024);
   set('maxHeaderBytes', 4096, 1024 * 1024);
+  set('maxConnections', 1, 1_000_000);
+  set('requestHeadersTimeoutSeconds', 1, 600);
+  set('requestTimeoutSeconds', 1, 3600);
+  set('requestBodyIdleTimeoutSeconds', 1, 600);
   set('upstreamResponseTimeoutSeconds', 1, 3600);
   set('upstreamCallTimeoutSeconds', 1, 300);
   set('shutdownGracePeriodSeconds', 0, 3600);
+  if (limits.requestTimeoutSeconds < limits.requestHeadersTimeoutSeconds) {
+    obj.issues.add(`${obj.path}.requestTimeoutSeconds`, `must be at least requestHeadersTimeoutSeconds (${limits.requestHeadersTimeoutSeconds}): the whole request includes its head`);
+  }
   obj.finish();
   return limits;
 }

@@ -15,6 +15,7 @@ import { checkUpgrade, forwardUpgrade } from './upgrade.js';
 
 export interface ProxyHandlerOptions extends PipelineOptions {
   maxBodyBytes: number;
+  bodyIdleTimeoutMs: number;
   responseHeaderTimeoutMs: number;
   audit: AuditSink;
   metrics: ProxyMetrics;
@@ -26,6 +27,8 @@ export interface ProxyHandlerOptions extends PipelineOptions {
 export interface ProxyHandler {
   onRequest(req: IncomingMessage, res: ServerResponse): void;
   onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Resolves once every request and session taken so far has been recorded (audit, metrics). */
+  settled(): Promise<void>;
 }
 
 function clientAddress(req: IncomingMessage): string {
@@ -133,6 +136,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       upstream: options.upstream,
       headers: admission.headers,
       maxBodyBytes: options.maxBodyBytes,
+      bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
       responseHeaderTimeoutMs: options.responseHeaderTimeoutMs,
       ...(isLongLived(req, ctx.info) ? { trackStream: tracked } : {}),
     });
@@ -169,20 +173,33 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     completed(req, ctx, admission, outcome);
   }
 
-  const crash = (err: unknown) => logger.error({ err: (err as Error).stack ?? String(err) }, 'request handling failed');
+  // Exchanges not yet recorded: shutdown waits for them so the audit log is complete before it is closed.
+  let pending = 0;
+  let whenSettled: (() => void) | undefined;
+  const track = (work: Promise<void>, onCrash: () => void) => {
+    pending++;
+    work
+      .catch((err: unknown) => {
+        logger.error({ err: (err as Error).stack ?? String(err) }, 'request handling failed');
+        onCrash();
+      })
+      .finally(() => {
+        if (--pending === 0) whenSettled?.();
+      });
+  };
   return {
     onRequest(req, res) {
-      handleRequest(req, res).catch((err) => {
-        crash(err);
-        writeStatus(res, 500, 'InternalError', 'internal error');
-      });
+      track(handleRequest(req, res), () => writeStatus(res, 500, 'InternalError', 'internal error'));
     },
     onUpgrade(req, socket, head) {
       socket.on('error', () => socket.destroy());
-      handleUpgrade(req, socket, head).catch((err) => {
-        crash(err);
-        endSocketWithStatus(socket, 500, 'InternalError', 'internal error');
-      });
+      track(handleUpgrade(req, socket, head), () => endSocketWithStatus(socket, 500, 'InternalError', 'internal error'));
     },
+    settled: () =>
+      pending === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            whenSettled = resolve;
+          }),
   };
 }

@@ -52,6 +52,7 @@ export async function startProxy(settings: ProxySettings, logger: Logger): Promi
     clientImpersonation: settings.clientImpersonation,
     upstreamCallTimeoutMs: limits.upstreamCallTimeoutSeconds * 1000,
     maxBodyBytes: limits.maxRequestBodyBytes,
+    bodyIdleTimeoutMs: limits.requestBodyIdleTimeoutSeconds * 1000,
     responseHeaderTimeoutMs: limits.upstreamResponseTimeoutSeconds * 1000,
     audit,
     metrics: createProxyMetrics(registry),
@@ -69,6 +70,9 @@ export async function startProxy(settings: ProxySettings, logger: Logger): Promi
       tls: settings.tls,
       logger,
       maxHeaderBytes: limits.maxHeaderBytes,
+      maxConnections: limits.maxConnections,
+      headersTimeoutMs: limits.requestHeadersTimeoutSeconds * 1000,
+      requestTimeoutMs: limits.requestTimeoutSeconds * 1000,
       onRequest: handler.onRequest,
       onUpgrade: handler.onUpgrade,
     });
@@ -104,6 +108,8 @@ export async function startProxy(settings: ProxySettings, logger: Logger): Promi
         operations.setDraining();
         const grace = limits.shutdownGracePeriodSeconds * 1000;
         await proxyServer.shutdown(grace);
+        // Connections are gone; the last sessions' records follow within moments.
+        await Promise.race([handler.settled(), new Promise((r) => setTimeout(r, 1000).unref())]);
         await operationsServer.shutdown(1000);
         await closeAll();
       })();

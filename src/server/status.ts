@@ -52,14 +52,15 @@ export function writeStatus(res: ServerResponse, code: number, reason: StatusRea
 /**
  * Answers on a raw socket (an upgrade request or a request the HTTP parser refused) with a Status and closes it.
  */
-export function endSocketWithStatus(socket: Duplex, code: number, reason: StatusReason, message: string): void {
+export function endSocketWithStatus(socket: Duplex, code: number, reason: StatusReason, message: string, headers: Record<string, string> = {}): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   const body = JSON.stringify(kubeStatus(code, reason, message));
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\nContent-Type: application/json\r\n${extra}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

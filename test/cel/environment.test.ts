@@ -178,3 +178,29 @@ test('shared variables are computed once for all bindings with the same SharedVa
   assert.equal(costs[0], costs[1], 'a reused value costs what computing it cost');
   assert.deepEqual([...shared.keys()], ['doubled'], 'errors are not shared');
 });
+
+test('has() accepts any expression before its selection, as the CEL spec does', () => {
+  const object = { items: [{ x: 1 }, {}], m: { n: { o: 1 } } };
+  assert.equal(evalCel('has({"a": 1}.a) && !has({"a": 1}.b)'), true);
+  assert.equal(evalCel('has(object.items[0].x) && !has(object.items[1].x)', { object }), true);
+  assert.equal(evalCel('has(object.m.?n.o)', { object }), true);
+  assert.equal(evalCel('has(object.items.filter(i, has(i.x))[0].x)', { object }), true);
+  assert.throws(() => evalCel('has(object.nope.x)', { object }), /No such key: nope/);
+  assert.throws(() => compileExpression('has(object)', { variables: { object: 'dyn' } }), /has\(\) invalid argument/);
+});
+
+test('expressions using a volatile library are evaluated every time', () => {
+  class Counter {
+    n = 0;
+  }
+  const counter = {
+    name: 'test.counter',
+    volatile: true,
+    types: [{ name: 'test.Counter', ctor: Counter }],
+    constants: [{ name: 'counter', type: 'test.Counter', value: new Counter() }],
+    functions: [{ signature: 'test.Counter.next(): int', handler: (c: Counter) => BigInt(++c.n) }],
+  };
+  const env = new CelEnvironment({ libraries: [counter] });
+  const next = env.compile('counter.next()');
+  assert.deepEqual([next.evaluate(), next.evaluate()], [1, 2]);
+});

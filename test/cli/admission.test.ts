@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -11,7 +11,7 @@ import { parseManifestText } from '../../src/kube/manifests.js';
 import type { KubeObject } from '../../src/kube/object.js';
 import { createPodSecurityPolicy } from '../../src/policy/pss/index.js';
 import { startFakeKubeApi } from '../admission/support/list-watch-apiserver.js';
-import { admit, ALICE, reviewOf } from '../admission/support/reviews.js';
+import { admit, ALICE, post, reviewOf } from '../admission/support/reviews.js';
 import { restrictedSpec, workloads } from '../admission/support/workloads.js';
 import { createTestTls, type TestTls } from '../support/tls.js';
 
@@ -73,7 +73,8 @@ describe('gatehouse admission (process)', () => {
     copyFileSync(EXAMPLE, policyFile);
     const namespaces = join(tls.dir, 'namespaces.yaml');
     writeFileSync(namespaces, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop-prod, labels: {env: prod}}\n');
-    child = gatehouse(['admission', '--policies', dir, '--tls-cert', tls.serverCertFile, '--tls-key', tls.serverKeyFile, '--listen', '127.0.0.1:0', '--cluster-objects', namespaces]);
+    // One process, so that a reload logged once is a reload every request sees.
+    child = gatehouse(['admission', '--workers', '1', '--policies', dir, '--tls-cert', tls.serverCertFile, '--tls-key', tls.serverKeyFile, '--listen', '127.0.0.1:0', '--cluster-objects', namespaces]);
     logs = new LogWatcher(child);
     const listening = await logs.wait((l) => l.msg === 'admission webhook listening');
     url = String(listening.url);
@@ -92,7 +93,7 @@ describe('gatehouse admission (process)', () => {
   });
 
   it('rejects a policy change that does not compile and keeps serving the previous set', async () => {
-    writeFileSync(policyFile, (await import('node:fs')).readFileSync(EXAMPLE, 'utf8').replace("variables.claim[0] == 'org/app' &&", "variables.claim[0] == 'org/app' &&&"));
+    writeFileSync(policyFile, readFileSync(EXAMPLE, 'utf8').replace("variables.claim[0] == 'org/app' &&", "variables.claim[0] == 'org/app' &&&"));
     const rejected = await logs.wait((l) => l.msg === 'policy reload rejected; the previous policy set keeps serving');
     assert.match(String(rejected.err), /policy\.yaml:\d+: ValidatingAdmissionPolicy\/prod-deployments-from-release-workflow: spec\.validations\[0\]\.expression/);
     const response = await admit(`${url}/validate`, tls.ca, reviewOf(deployment(), { userInfo: ALICE }));
@@ -100,7 +101,7 @@ describe('gatehouse admission (process)', () => {
   });
 
   it('applies a policy change that compiles', async () => {
-    writeFileSync(policyFile, (await import('node:fs')).readFileSync(EXAMPLE, 'utf8').replace('env: prod', 'env: nowhere'));
+    writeFileSync(policyFile, readFileSync(EXAMPLE, 'utf8').replace('env: prod', 'env: nowhere'));
     await logs.wait((l) => l.msg === 'policy set reloaded');
     const response = await admit(`${url}/validate`, tls.ca, reviewOf(deployment(), { userInfo: ALICE }));
     assert.equal(response.allowed, true);
@@ -114,11 +115,80 @@ describe('gatehouse admission (process)', () => {
   });
 });
 
+describe('gatehouse admission --workers 2', () => {
+  let tls: TestTls;
+  let child: ChildProcess;
+  let logs: LogWatcher;
+  let url: string;
+  before(async () => {
+    tls = await createTestTls();
+    child = gatehouse(['admission', '--workers', '2', '--policies', EXAMPLE, '--tls-cert', tls.serverCertFile, '--tls-key', tls.serverKeyFile, '--listen', '127.0.0.1:0']);
+    logs = new LogWatcher(child);
+    await logs.wait((l) => l.msg === 'admission webhook listening' && l.worker === 2);
+    url = String(logs.lines.find((l) => l.msg === 'admission webhook listening')!.url);
+  });
+  after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    tls.cleanup();
+  });
+
+  const judge = () => admit(`${url}/validate`, tls.ca, reviewOf(workloads(restrictedSpec, 'shop-prod')[1]!, { userInfo: ALICE }));
+  const scrape = () => post(`${url}/metrics`, tls.ca, '', {}, 'GET');
+  const counted = (text: string) => Number(/gatehouse_admission_requests_total\{webhook="validate",operation="CREATE",kind="Deployment",decision="allowed"\} (\d+)/.exec(text)?.[1] ?? 0);
+
+  it('serves from both workers on one port and counts every request in /metrics, whichever worker is scraped', async () => {
+    const listening = logs.lines.filter((l) => l.msg === 'admission webhook listening');
+    assert.deepEqual(listening.map((l) => l.url), [url, url]);
+    for (let i = 0; i < 10; i++) assert.equal((await judge()).allowed, true);
+    for (let i = 0; i < 4; i++) {
+      const metrics = await scrape();
+      assert.equal(metrics.status, 200);
+      assert.equal(counted(metrics.body), 10);
+    }
+  });
+
+  it('replaces a worker that dies and keeps serving', async () => {
+    const victim = Number(logs.lines.find((l) => l.msg === 'admission webhook listening' && l.worker === 1)!.pid);
+    process.kill(victim, 'SIGKILL');
+    const exited = await logs.wait((l) => l.msg === 'admission worker exited; starting another');
+    assert.equal(exited.pid, victim);
+    await logs.wait((l) => l.msg === 'admission webhook listening' && l.worker === 3);
+    for (let i = 0; i < 4; i++) assert.equal((await judge()).allowed, true);
+  });
+
+  it('shuts every worker down gracefully on SIGTERM', async () => {
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.equal(logs.lines.filter((l) => l.msg === 'shutdown complete').length, 2);
+  });
+});
+
 describe('gatehouse admission (usage errors)', () => {
   it('requires TLS files and names a bad policy file', async () => {
     const noTls = await run(['admission', '--policies', EXAMPLE]);
     assert.equal(noTls.code, 2);
     assert.match(noTls.stderr, /--tls-cert and --tls-key are required/);
+  });
+
+  it('exits 2 with the first worker\'s reason, once, when the policies do not compile', async () => {
+    const tls = await createTestTls();
+    try {
+      const broken = join(tls.dir, 'broken.yaml');
+      writeFileSync(broken, readFileSync(EXAMPLE, 'utf8').replace("variables.claim[0] == 'org/app' &&", "variables.claim[0] == 'org/app' &&&"));
+      const result = await run(['admission', '--workers', '2', '--policies', broken, '--tls-cert', tls.serverCertFile, '--tls-key', tls.serverKeyFile, '--listen', '127.0.0.1:0']);
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr.match(/broken\.yaml:\d+: ValidatingAdmissionPolicy\/prod-deployments-from-release-workflow: spec\.validations\[0\]\.expression/g)?.length, 1, result.stderr);
+      assert.ok(!result.stdout.includes('admission webhook listening'));
+    } finally {
+      tls.cleanup();
+    }
+  });
+
+  it('refuses a worker count that is not a positive integer', async () => {
+    const result = await run(['admission', '--workers', '0', '--tls-cert', 'c', '--tls-key', 'k']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--workers: must be an integer from 1 to 256 \(got "0"\)/);
   });
 });
 

@@ -100,6 +100,26 @@ test('kubectl exec over WebSocket (v5.channel.k8s.io): output and stdin', { skip
   assert.match(String(upgrade?.headers['sec-websocket-protocol']), /v5\.channel\.k8s\.io/);
 });
 
+test('kubectl logs -f: lines arrive while the stream is open; stopping kubectl ends the upstream stream', { skip }, async () => {
+  const token = await h.humanToken();
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: chatty\nspec:\n  containers:\n  - name: app\n    image: registry.example/app:1\n';
+  assert.equal((await h.kubectl(token, ['apply', '-f', '-'], { input: pod })).code, 0);
+  const follower = h.spawnKubectl(token, ['logs', '-f', 'chatty']);
+  let out = '';
+  let exited = false;
+  follower.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  follower.once('exit', () => (exited = true));
+  try {
+    for (let i = 0; i < 200 && !/log line 3 of chatty/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(out, /^log line 1 of chatty\nlog line 2 of chatty\nlog line 3 of chatty\n/, 'numbered lines, in order');
+    assert.equal(exited, false, 'the lines arrived while kubectl was still following');
+  } finally {
+    follower.kill('SIGTERM');
+  }
+  const logRequest = h.upstream.seen.find((r) => r.url.includes('/pods/chatty/log'));
+  assert.match(logRequest?.url ?? '', /follow=true/);
+});
+
 test('audit: one audit.k8s.io/v1 Event per request with both identities and never the token', { skip }, async () => {
   const token = await h.humanToken({ email: 'audit@example.com' });
   const result = await h.kubectl(token, ['get', 'configmap', 'settings', '-n', 'default', '-o', 'name']);

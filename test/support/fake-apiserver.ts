@@ -19,6 +19,10 @@
 // - exec over WebSocket with the channel protocol (v5/v4.channel.k8s.io: stdin 0, stdout 1, stderr 2, error 3,
 //   resize 4, close 255): `echo …` prints its arguments, `cat` echoes stdin until stdin closes; the error channel
 //   carries the final Status.
+// - exec/attach/portforward over a SPDY/3.1 upgrade: answers 101 with the negotiated X-Stream-Protocol-Version,
+//   sends `spdy session open\n`, then echoes every byte (the SPDY framing itself is not spoken: the proxy relays
+//   bytes, it does not read them). Bytes that arrive before the 101 is sent are counted in `bytesBeforeSwitch`.
+// - pods/log: the first line at once, and with `follow=true` a numbered line every 100 ms until the client leaves.
 // - Faults: `setMode('slow', ms)` delays every answer, `stop()`/`start()` takes the port down and brings it back;
 //   `fixedResponse` answers everything with one body (benchmarks). Bodies are JSON or YAML; protobuf gets 415.
 // Every request is recorded in `seen` so tests can assert what reached (or never reached) the upstream.
@@ -54,6 +58,8 @@ export interface SeenRequest {
   caller?: FakeUser;
   /** The effective user after impersonation. */
   user?: FakeUser;
+  /** SPDY upgrades: bytes received from the caller before the 101 answer was sent. */
+  bytesBeforeSwitch?: number;
 }
 
 export interface FakeApiServerOptions {
@@ -305,9 +311,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       const pod = objects.get(key(namespace, name));
       if (!pod) return send(res, 404, status(404, 'NotFound', `pods "${name}" not found`));
       res.writeHead(200, { 'content-type': 'text/plain' });
-      res.write(`log line 1 of ${name}\n`);
+      let line = 1;
+      res.write(`log line ${line} of ${name}\n`);
       if (url.searchParams.get('follow') !== 'true') return void res.end();
-      const timer = setInterval(() => res.write(`log tick ${Date.now()}\n`), 100);
+      const timer = setInterval(() => res.write(`log line ${++line} of ${name}\n`), 100);
       req.on('close', () => clearInterval(timer));
       return;
     }
@@ -426,11 +433,40 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     const refuse = (code: number, body: string) => socket.end(`HTTP/1.1 ${code} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     if ('code' in who) return refuse(who.code, who.body);
     const url = new URL(req.url ?? '/', 'https://fake.invalid');
-    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
-    if (!m || req.headers.upgrade?.toLowerCase() !== 'websocket') return refuse(400, status(400, 'BadRequest', 'only WebSocket exec is served'));
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)$/.exec(url.pathname);
+    if (!m) return refuse(404, status(404, 'NotFound', `no upgrade is served at ${url.pathname}`));
     if (!store.get('pods')!.has(key(m[1]!, m[2]!))) return refuse(404, status(404, 'NotFound', `pods "${m[2]}" not found`));
+    const protocol = req.headers.upgrade?.toLowerCase();
+    if (protocol === 'spdy/3.1') return serveSpdy(req, socket, head, entry);
+    if (protocol !== 'websocket' || m[3] !== 'exec') return refuse(400, status(400, 'BadRequest', 'only WebSocket exec and SPDY/3.1 are served'));
     wss.handleUpgrade(req, socket, head, (ws) => runExec(ws, url.searchParams.getAll('command')));
   });
+
+  const SPDY_STREAM_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'channel.k8s.io', 'portforward.k8s.io'];
+  function serveSpdy(req: IncomingMessage, socket: Socket, head: Buffer, entry: SeenRequest): void {
+    const offered = (req.headers['x-stream-protocol-version'] ?? '').toString().split(',').map((p) => p.trim());
+    const chosen = SPDY_STREAM_PROTOCOLS.find((p) => offered.includes(p));
+    if (!chosen) {
+      const body = status(403, 'Forbidden', 'no supported X-Stream-Protocol-Version');
+      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
+    entry.bytesBeforeSwitch = head.length;
+    const early = [head];
+    const countEarly = (chunk: Buffer) => {
+      entry.bytesBeforeSwitch! += chunk.length;
+      early.push(chunk);
+    };
+    socket.on('data', countEarly);
+    socket.on('error', () => socket.destroy());
+    later(() => {
+      socket.off('data', countEarly);
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${chosen}\r\n\r\nspdy session open\n`);
+      for (const chunk of early) if (chunk.length > 0) socket.write(chunk);
+      socket.on('data', (chunk: Buffer) => socket.write(chunk));
+      socket.on('end', () => socket.end());
+    });
+  }
 
   function runExec(ws: WebSocket, command: string[]): void {
     const out = (channel: number, data: string | Buffer) => ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));

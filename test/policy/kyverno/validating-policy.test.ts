@@ -83,3 +83,27 @@ test('JSON payload mode is rejected at load', () => {
     spec: { evaluation: { mode: 'JSON' }, validations: [{ expression: 'true' }] } });
   assert.equal(parsed.ok, false);
 });
+
+test('policies judging the same pod view share their common variables and still judge independently', () => {
+  const allContainers = (layout: string) => ({ name: 'allContainers', expression: `object.spec.containers +${layout}object.spec.?initContainers.orValue([])` });
+  const privileged = policy({
+    matchConstraints: podsOnly,
+    variables: [allContainers(' ')],
+    validations: [{ expression: 'variables.allContainers.all(c, !c.?securityContext.?privileged.orValue(false))' }],
+  });
+  const addsCapabilities = policy({
+    matchConstraints: podsOnly,
+    variables: [allContainers('\n  ')],
+    // `add` is reached without `?.`: orValue returns it unchanged (cel-go semantics).
+    validations: [{ expression: 'variables.allContainers.all(c, !has(c.securityContext) || !has(c.securityContext.capabilities) || c.securityContext.capabilities.add.orValue([]).size() == 0)' }],
+  });
+  const template = (init: Record<string, unknown>) => ({ metadata: {}, spec: { ...podSpec(false), initContainers: [{ name: 'init', image: 'busybox', ...init }] } });
+  const deployment = (init: Record<string, unknown>): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: template(init) } });
+  const judge = (object: KubeObject) => {
+    const input = { object, operation: 'CREATE' as const };
+    return [privileged, addsCapabilities].map((p) => (p.evaluate(input) as RuleOutcome[])[0]!.result);
+  };
+  assert.deepEqual(judge(deployment({})), ['pass', 'pass']);
+  assert.deepEqual(judge(deployment({ securityContext: { privileged: true } })), ['fail', 'pass']);
+  assert.deepEqual(judge(deployment({ securityContext: { capabilities: { add: ['NET_ADMIN'] } } })), ['pass', 'fail']);
+});

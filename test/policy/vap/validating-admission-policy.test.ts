@@ -167,3 +167,38 @@ test('invalid documents are rejected with field paths', () => {
     spec: { policyName: 'x', validationActions: ['Deny', 'Warn'] } });
   assert.deepEqual(b.ok ? [] : b.errors, ['spec.validationActions: Deny and Warn may not be used together']);
 });
+
+test('Role and ClusterRole rules are served as null when unset; other null fields are absent', () => {
+  const spec = vap({
+    matchConstraints: { resourceRules: [{ apiGroups: ['rbac.authorization.k8s.io', ''], apiVersions: ['v1'], resources: ['roles', 'clusterroles', 'configmaps'], operations: ['CREATE'] }] },
+    validations: [{ expression: "object.kind == 'ConfigMap' ? !has(object.data) : (has(object.rules) && object.rules == null)" }],
+  }, 'rules');
+  const policy = createValidatingAdmissionPolicy(spec);
+  const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'shop' } };
+  assert.deepEqual(run(policy, { object: role }).map((o) => o.result), ['pass']);
+  assert.deepEqual(run(policy, { object: { ...role, rules: null } as KubeObject }).map((o) => o.result), ['pass']);
+  assert.deepEqual(run(policy, { object: { ...role, kind: 'ClusterRole', metadata: { name: 'c' } } }).map((o) => o.result), ['pass']);
+  assert.deepEqual(run(policy, { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' }, data: null } as KubeObject }).map((o) => o.result), ['pass']);
+  assert.deepEqual(run(policy, { object: { ...role, rules: [{ verbs: ['get'] }] } as KubeObject }).map((o) => o.result), ['fail']);
+});
+
+test('policies judging the same input share common variables, but never ones that read params or other variables', () => {
+  const limit = (name: string, max: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop' }, data: { max } });
+  const lookup = new ObjectIndex([limit('low', '3'), limit('high', '10')]);
+  const spec = (name: string) => vap({
+    paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+    matchConstraints: deploymentsRule,
+    variables: [
+      { name: 'replicas', expression: name === 'a' ? 'object.spec.replicas' : '(object.spec\n  .replicas)' },
+      { name: 'max', expression: 'int(params.data.max)' },
+      { name: 'over', expression: 'variables.replicas > variables.max' },
+    ],
+    validations: [{ expression: '!variables.over', messageExpression: "'over ' + string(variables.max)" }],
+  }, name);
+  const policies = ['a', 'b'].map((name, i) => createValidatingAdmissionPolicy(spec(name), {
+    lookup, bindings: [binding({ policyName: name, validationActions: ['Deny'], paramRef: { name: i === 0 ? 'low' : 'high' } })],
+  }));
+  const input: EvaluationInput = { object: deployment(5), operation: 'CREATE' };
+  const outcomes = policies.map((p) => p.evaluate(input) as RuleOutcome[]);
+  assert.deepEqual(outcomes.map((o) => [o[0]!.result, o[0]!.message]), [['fail', 'over 3'], ['pass', 'validation passed']]);
+});

@@ -1,7 +1,7 @@
 // End-to-end setup for proxy tests: a real HTTPS OIDC issuer, the API-server-like upstream, and `gatehouse proxy`
 // started from a ProxyConfiguration file exactly as the command does, all on loopback ports picked by the OS.
 // Requests reach the proxy as raw HTTPS or through the real kubectl.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -45,7 +45,11 @@ export interface Harness {
   request(path: string, options?: { token?: string; method?: string; headers?: Record<string, string | string[]>; body?: string | Buffer }): Promise<Reply>;
   /** Sends raw bytes over TLS to the proxy; returns everything it answers before closing (or after `waitMs`). */
   raw(bytes: string | Buffer, waitMs?: number): Promise<string>;
-  kubectl(token: string, args: string[], options?: { input?: string; timeoutMs?: number }): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Writes a kubeconfig for the proxy (or `server`, e.g. the proxy URL with a path) with a static token. */
+  kubeconfig(token: string, options?: { server?: string }): string;
+  kubectl(token: string, args: string[], options?: { input?: string; timeoutMs?: number; server?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Starts kubectl without waiting for it (follow, watch); the caller kills it. */
+  spawnKubectl(token: string, args: string[]): ChildProcessWithoutNullStreams;
   /** The audit lines written so far, waiting (briefly) until there are at least `atLeast`. */
   auditEvents(atLeast?: number): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
@@ -146,23 +150,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
     });
 
-  const kubectl: Harness['kubectl'] = (token, args, opts = {}) => {
-    const kubeconfig = file(
+  const kubeconfig: Harness['kubeconfig'] = (token, opts = {}) =>
+    file(
       `kubeconfig-${Math.random().toString(36).slice(2)}`,
       stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'gatehouse', cluster: { server: proxy.url, 'certificate-authority': tls.caFile } }],
+        clusters: [{ name: 'gatehouse', cluster: { server: opts.server ?? proxy.url, 'certificate-authority': tls.caFile } }],
         users: [{ name: 'me', user: { token } }],
         contexts: [{ name: 'gatehouse', context: { cluster: 'gatehouse', user: 'me', namespace: 'default' } }],
         'current-context': 'gatehouse',
       }),
     );
+  const kubectlArgs = (config: string, args: string[]) => ['--kubeconfig', config, '--cache-dir', join(dir, 'kube-cache'), ...args];
+  const kubectlEnv = { PATH: process.env.PATH ?? '', HOME: dir };
+
+  const kubectl: Harness['kubectl'] = (token, args, opts = {}) => {
+    const config = kubeconfig(token, opts.server ? { server: opts.server } : {});
     return new Promise((resolve) => {
       const child = execFile(
         KUBECTL,
-        ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'kube-cache'), ...args],
-        { timeout: opts.timeoutMs ?? 30_000, env: { PATH: process.env.PATH ?? '', HOME: dir } },
+        kubectlArgs(config, args),
+        { timeout: opts.timeoutMs ?? 30_000, env: kubectlEnv },
         (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
       if (opts.input !== undefined) child.stdin?.end(opts.input);
@@ -180,7 +189,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     workflowToken: (overrides = {}) => ciIssuer.issue(githubActionsClaims(overrides)),
     request,
     raw,
+    kubeconfig,
     kubectl,
+    spawnKubectl: (token, args) => spawn(KUBECTL, kubectlArgs(kubeconfig(token), args), { env: kubectlEnv }),
     async auditEvents(atLeast = 1) {
       const read = () => {
         try {

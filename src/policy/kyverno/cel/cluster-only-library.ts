@@ -15,6 +15,8 @@ function unavailable(what: string, needs: string): () => never {
 
 export const clusterOnlyLibrary: CelLibrary = {
   name: 'kyverno.cluster-only',
+  // Stands in for functions whose answers come from outside (a registry, the network, a cluster).
+  volatile: true,
   types: [
     { name: 'kyverno.ImageDataNamespace', ctor: ImageDataNamespace },
     { name: 'kyverno.HttpNamespace', ctor: HttpNamespace },

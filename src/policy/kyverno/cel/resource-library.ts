@@ -20,6 +20,8 @@ function kindOf(apiVersion: string, resource: string): { group: string; kind: st
 export function resourceLibrary(lookup: ObjectLookup): CelLibrary {
   return {
     name: 'kyverno.resource',
+    // The lookup may change between evaluations (admission), so results are never kept across them.
+    volatile: true,
     types: [{ name: 'kyverno.ResourceNamespace', ctor: ResourceNamespace }],
     constants: [{ name: 'resource', type: 'kyverno.ResourceNamespace', value: new ResourceNamespace(lookup) }],
     functions: [
