@@ -1,22 +1,23 @@
 // Admission webhook throughput and latency on loopback, with autocannon as the load generator.
 //
-//   node --import tsx bench/admission.bench.ts [--duration 60] [--rate 1000] [--connections 16]
+//   node --import tsx bench/admission.bench.ts [--duration 60] [--rate 1000] [--connections 16] [--workers N]
 //
-// Subject: `gatehouse admission` with Pod Security Standards restricted plus the Kyverno pod-security
-// ValidatingPolicy set (../shared/conformance/kyverno/pod-security-vpol; PSS alone when absent), each server in
-// its own process. Baseline, in the same run: an HTTPS webhook that parses the AdmissionReview and allows it.
-// Reports peak requests/s and latency of both, latency of the subject at a fixed rate, and the subject's RSS
-// sampled each second during the fixed-rate run (flat memory = no growth from first to last sample).
+// Subject: the `gatehouse admission` command itself (`--workers N`, default one per core) with Pod Security
+// Standards restricted plus the Kyverno pod-security ValidatingPolicy set (../shared/conformance/kyverno/
+// pod-security-vpol; PSS alone when absent). Baseline, in the same run and served the same way (N node:cluster
+// worker processes sharing the port): an HTTPS webhook that parses the AdmissionReview and allows it.
+// The load generator (autocannon, one thread) runs on the same machine, so server workers and load generator share
+// its cores; the summary says how many there are.
+// Reports peak requests/s and latency of both, latency of the subject at a fixed rate, and the subject's RSS (all
+// its processes) sampled each second during the fixed-rate run: flat memory = no growth from first to last sample.
+import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SETTINGS } from '../src/admission/config.js';
-import { loadAdmissionPolicies } from '../src/admission/policy-sources.js';
-import { startAdmissionServer } from '../src/admission/server.js';
-import { NO_CLUSTER_OBJECTS } from '../src/admission/cluster-objects.js';
-import { createLogger } from '../src/server/logger.js';
+import { defaultWorkerCount } from '../src/admission/workers.js';
 import { createTestTls } from '../test/support/tls.js';
 import { fmt } from './support/stats.js';
 
@@ -30,6 +31,7 @@ interface LoadResult {
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<LoadResult>;
 
 const VPOL = fileURLToPath(new URL('../../shared/conformance/kyverno/pod-security-vpol', import.meta.url));
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,44 +63,74 @@ function podReview(): string {
   });
 }
 
-/** Child-process mode: serve one webhook and print its URL. */
-async function serve(kind: string, certFile: string, keyFile: string): Promise<void> {
-  if (kind === 'baseline') {
-    const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { uid: string } };
-        const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } });
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+/** Child-process mode: the baseline webhook in `workers` node:cluster workers; the primary prints its URL. */
+function serveBaseline(workers: number, certFile: string, keyFile: string): void {
+  if (cluster.isPrimary) {
+    let listening = 0;
+    for (let i = 0; i < workers; i++) {
+      cluster.fork().on('message', (port: number) => {
+        if (++listening === workers) process.stdout.write(`https://127.0.0.1:${port}\n`);
       });
-    });
-    server.listen(0, '127.0.0.1', () => process.stdout.write(`https://127.0.0.1:${(server.address() as { port: number }).port}\n`));
+    }
     return;
   }
-  const paths = existsSync(VPOL) ? [VPOL] : [];
-  const server = await startAdmissionServer({
-    host: '127.0.0.1', port: 0, tls: { certFile, keyFile }, settings: DEFAULT_SETTINGS, policyPaths: paths,
-    loadPolicies: () => loadAdmissionPolicies(DEFAULT_SETTINGS, paths, NO_CLUSTER_OBJECTS),
-    cluster: NO_CLUSTER_OBJECTS, logger: createLogger({ name: 'admission', level: 'warn' }),
-  });
-  process.stdout.write(`${server.url} ${server.policies.current().size}\n`);
-}
-
-function start(kind: string, certFile: string, keyFile: string): Promise<{ child: ChildProcess; url: string; policies: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind, certFile, keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').once('data', (line: string) => {
-      const [url, policies = '-'] = line.trim().split(' ');
-      resolve({ child, url: url!, policies });
+  const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { uid: string } };
+      const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
     });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  server.listen(0, '127.0.0.1', () => process.send!((server.address() as { port: number }).port));
+}
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  /** Every process serving (workers and their primary), for RSS sampling. */
+  pids: number[];
+  policies: number;
+}
+
+function startBaseline(workers: number, certFile: string, keyFile: string): Promise<Served> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-baseline', String(workers), certFile, keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').once('data', (line: string) => resolve({ child, url: line.trim(), pids: [child.pid!], policies: 0 }));
+    child.once('exit', (code) => reject(new Error(`baseline server exited with ${code}`)));
   });
 }
 
-function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+/** `gatehouse admission` as an operator runs it; its JSON logs say where it listens and which processes serve. */
+function startGatehouse(workers: number, certFile: string, keyFile: string): Promise<Served> {
+  const policies = existsSync(VPOL) ? ['--policies', VPOL] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'admission', ...policies, '--tls-cert', certFile, '--tls-key', keyFile,
+    '--listen', '127.0.0.1:0', '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const listening: { url: string; pid?: number; policies: number }[] = [];
+    let buffer = '';
+    child.stdout!.setEncoding('utf8').on('data', (data: string) => {
+      buffer += data;
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = JSON.parse(buffer.slice(0, nl)) as { msg?: string; url?: string; pid?: number; policies?: number };
+        buffer = buffer.slice(nl + 1);
+        if (line.msg === 'admission webhook listening') listening.push({ url: line.url!, policies: line.policies ?? 0, ...(line.pid ? { pid: line.pid } : {}) });
+        if (listening.length === workers) {
+          const pids = [child.pid!, ...listening.flatMap((l) => (l.pid ? [l.pid] : []))];
+          resolve({ child, url: listening[0]!.url, pids, policies: listening[0]!.policies });
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`gatehouse admission exited with ${code}`)));
+  });
+}
+
+function rssOf(pids: readonly number[]): number {
+  let kib = 0;
+  for (const pid of pids) kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return kib / 1024;
 }
 
 async function load(url: string, ca: string, options: { duration: number; connections: number; rate?: number }): Promise<LoadResult> {
@@ -113,9 +145,10 @@ async function main(): Promise<void> {
   const duration = arg('duration', 60);
   const rate = arg('rate', 1000);
   const connections = arg('connections', 16);
+  const workers = arg('workers', defaultWorkerCount());
   const tls = await createTestTls();
-  const subject = await start('gatehouse', tls.serverCertFile, tls.serverKeyFile);
-  const baseline = await start('baseline', tls.serverCertFile, tls.serverKeyFile);
+  const subject = await startGatehouse(workers, tls.serverCertFile, tls.serverKeyFile);
+  const baseline = await startBaseline(workers, tls.serverCertFile, tls.serverKeyFile);
   try {
     const peakDuration = Math.max(5, Math.round(duration / 4));
     await load(subject.url, tls.ca, { duration: 2, connections });
@@ -123,7 +156,7 @@ async function main(): Promise<void> {
     const basePeak = await load(baseline.url, tls.ca, { duration: peakDuration, connections });
     const subjectPeak = await load(subject.url, tls.ca, { duration: peakDuration, connections });
     const rss: number[] = [];
-    const sampler = setInterval(() => rss.push(rssOf(subject.child.pid!)), 1000);
+    const sampler = setInterval(() => rss.push(rssOf(subject.pids)), 1000);
     const fixed = await load(subject.url, tls.ca, { duration, connections, rate });
     clearInterval(sampler);
     const row = (name: string, r: LoadResult) => ({
@@ -133,6 +166,7 @@ async function main(): Promise<void> {
     console.table(table);
     const summary = {
       policies: `PSS restricted + ${existsSync(VPOL) ? 'pod-security-vpol' : 'nothing else (pod-security-vpol not found)'} (${subject.policies} policies)`,
+      machine: { cores: availableParallelism(), serverWorkers: workers, loadGenerator: 'autocannon, 1 thread, same machine' },
       durationSeconds: duration,
       peakRatioToBaseline: Number((subjectPeak.requests.average / basePeak.requests.average).toFixed(3)),
       fixedRate: { target: rate, achieved: Math.round(fixed.requests.average), p50Ms: fixed.latency.p50, p99Ms: fixed.latency.p99 },
@@ -141,12 +175,12 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(summary, null, 2));
   } finally {
-    subject.child.kill();
-    baseline.child.kill();
+    subject.child.kill('SIGTERM');
+    baseline.child.kill('SIGKILL');
     tls.cleanup();
   }
 }
 
-const serveAt = process.argv.indexOf('--serve');
-if (serveAt >= 0) await serve(process.argv[serveAt + 1]!, process.argv[serveAt + 2]!, process.argv[serveAt + 3]!);
+const baselineAt = process.argv.indexOf('--serve-baseline');
+if (baselineAt >= 0) serveBaseline(Number(process.argv[baselineAt + 1]), process.argv[baselineAt + 2]!, process.argv[baselineAt + 3]!);
 else await main();

@@ -277,7 +277,7 @@ async function main(): Promise<void> {
         operationsListen: '127.0.0.1:0',
         tls: { certFile: tls.serverCertFile, keyFile: tls.serverKeyFile },
         upstream: { url: upstreamUrl, caFile: upstream.info.caFile, tokenFile: join(dir, 'credential', 'token') },
-        ...(process.env.NO_AUDIT ? {} : { auditLog: join(dir, 'audit.log') }),
+        auditLog: join(dir, 'audit.log'),
       }),
     );
     const gatehouse = await startChild(['--role', 'gatehouse', '--config', config]);

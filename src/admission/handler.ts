@@ -6,7 +6,7 @@ import type { Logger } from '../server/logger.js';
 import { writeStatus } from '../server/status.js';
 import { deadlineAfter, DeadlineExceededError, within, type Deadline } from './deadline.js';
 import { failureDecision, type FailurePolicy } from './failure.js';
-import type { AdmissionMetrics, AdmissionOutcome } from './metrics.js';
+import { labelled, type AdmissionMetrics, type AdmissionOutcome } from './metrics.js';
 import { admissionReviewResponse, MalformedReviewError, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewLimits } from './review.js';
 import { toResponse, type AdmissionReviewer } from './reviewer.js';
 import type { AdmissionDecision } from './decision.js';
@@ -70,9 +70,13 @@ export function createAdmissionHandler(options: HandlerOptions): (req: IncomingM
     if (!kindLabels.has(kind) && kindLabels.size < MAX_KIND_LABELS) kindLabels.add(kind);
     return kindLabels.has(kind) ? kind : 'other';
   };
+  // Keyed by the JSON of the label values, which no value (even one with separators in it) can make ambiguous.
+  const counted = labelled((key) => metrics.requests.labels(...(JSON.parse(key) as [string, string, string, string])));
+  const count = (webhook: Webhook, operation: string, kind: string, decision: AdmissionOutcome) => counted(JSON.stringify([webhook, operation, kind, decision])).inc();
+  const timed = labelled((webhook) => metrics.latency.labels(webhook));
 
   const refuse = (res: ServerResponse, webhook: Webhook, message: string, closeConnection: boolean) => {
-    metrics.requests.inc({ webhook, operation: '', kind: '', decision: 'malformed' });
+    count(webhook, '', '', 'malformed');
     logger.info({ webhook, reason: message }, 'malformed admission request refused');
     if (closeConnection) res.setHeader('connection', 'close');
     writeStatus(res, 400, 'BadRequest', message);
@@ -111,8 +115,8 @@ export function createAdmissionHandler(options: HandlerOptions): (req: IncomingM
     res.end(body);
     const seconds = (performance.now() - started) / 1000;
     const outcome = outcomeOf(decision);
-    metrics.requests.inc({ webhook, operation: request.operation, kind: kindLabel(request.kind.kind), decision: outcome });
-    metrics.latency.observe({ webhook }, seconds);
+    count(webhook, request.operation, kindLabel(request.kind.kind), outcome);
+    timed(webhook).observe(seconds);
     // Allowed requests are logged at debug only; the fields are not even assembled unless that level is on.
     const allowed = outcome === 'allowed';
     if (allowed && !logger.isLevelEnabled('debug')) return;

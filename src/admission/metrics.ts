@@ -14,6 +14,19 @@ export interface AdmissionMetrics {
 /** Sub-millisecond buckets: admission latency adds to every write the cluster makes. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/**
+ * One child per label value, created on first use. prom-client hashes the label object on every `inc`/`observe`;
+ * a request records a dozen values, so the request path uses children instead.
+ */
+export function labelled<T>(child: (key: string) => T): (key: string) => T {
+  const children = new Map<string, T>();
+  return (key) => {
+    let found = children.get(key);
+    if (found === undefined) children.set(key, (found = child(key)));
+    return found;
+  };
+}
+
 export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
   const registers = [registry];
   return {

@@ -9,7 +9,7 @@ import { createOperationsHandler } from '../server/operations.js';
 import type { ClusterObjects } from './cluster-objects.js';
 import type { AdmissionSettings } from './config.js';
 import { createAdmissionHandler } from './handler.js';
-import { createAdmissionMetrics } from './metrics.js';
+import { createAdmissionMetrics, labelled } from './metrics.js';
 import { createPolicySet, exemptionsFrom, type PolicySetParts } from './policy-set.js';
 import { startPolicyReloader, type PolicyReloader } from './policy-reloader.js';
 import { AdmissionReviewer } from './reviewer.js';
@@ -42,7 +42,8 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   const { settings, logger, cluster: objects } = options;
   const registry = createMetricsRegistry();
   const metrics = createAdmissionMetrics(registry);
-  const observe = (policy: string, seconds: number) => metrics.policySeconds.observe({ policy }, seconds);
+  const policyTimer = labelled((policy) => metrics.policySeconds.labels(policy));
+  const observe = (policy: string, seconds: number) => policyTimer(policy).observe(seconds);
   const policies = await startPolicyReloader({
     paths: options.policyPaths,
     build: async () => createPolicySet(await options.loadPolicies(), observe, exemptionsFrom(settings.exemptionGroups)),

@@ -123,8 +123,16 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
 }
 
 /**
- * In a worker: tells the primary this worker serves, and runs `shutdown` when the primary asks (or disappears, so no
- * orphan keeps serving). Once the shutdown finishes, the channel to the primary is closed and the process exits.
+ * In a worker: closes the channel to the primary, which otherwise keeps the process alive, so that it exits with its
+ * own exit code once its work is done (a worker that could not start, or one that has shut down).
+ */
+export function leaveCluster(): void {
+  if (cluster.isWorker && cluster.worker!.isConnected()) cluster.worker!.disconnect();
+}
+
+/**
+ * In a worker: tells the primary this worker serves, and runs `shutdown` (which ends with leaveCluster) when the
+ * primary asks. A worker whose primary disappears exits at once (node:cluster does that), so no orphan keeps serving.
  */
 export function serveAsWorker(shutdown: () => Promise<void>, logger: Logger): void {
   let stopped = false;
@@ -138,14 +146,11 @@ export function serveAsWorker(shutdown: () => Promise<void>, logger: Logger): vo
         logger.error({ err: err.message }, 'shutdown failed');
         process.exitCode = 1;
       },
-    ).finally(() => {
-      if (process.connected) process.disconnect();
-    });
+    );
   };
   process.on('message', (message: unknown) => {
     if (isMessage(message) && message.type === 'gatehouse:shutdown') stop();
   });
-  process.on('disconnect', stop);
   process.send!({ type: 'gatehouse:ready' } satisfies Message);
 }
 

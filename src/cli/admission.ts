@@ -12,11 +12,11 @@ import { DEFAULT_SETTINGS, DEFAULT_TIMEOUT_SECONDS, type AdmissionSettings } fro
 import { admissionManifests } from '../admission/manifests/build.js';
 import { loadAdmissionPolicies } from '../admission/policy-sources.js';
 import { startAdmissionServer } from '../admission/server.js';
-import { defaultWorkerCount, serveAsWorker, superviseWorkers } from '../admission/workers.js';
+import { defaultWorkerCount, leaveCluster, serveAsWorker, superviseWorkers } from '../admission/workers.js';
 import { yamlDocuments } from '../admission/yaml-documents.js';
 import { parseConfigText } from '../config/load.js';
 import { expandPaths } from '../kube/manifest-files.js';
-import { createLogger } from '../server/logger.js';
+import { createLogger, type Logger } from '../server/logger.js';
 import { parseListenAddress } from '../server/listen-address.js';
 import { onShutdownSignal } from '../server/shutdown.js';
 import { UsageError } from './errors.js';
@@ -55,7 +55,7 @@ export async function settingsFrom(config: string | undefined): Promise<Admissio
   }
 }
 
-async function clusterObjectsFrom(flags: ServeFlags, settings: AdmissionSettings, logger: ReturnType<typeof createLogger>): Promise<ClusterObjects> {
+async function clusterObjectsFrom(flags: ServeFlags, settings: AdmissionSettings, logger: Logger): Promise<ClusterObjects> {
   const sources = [flags.kubeconfig !== undefined, flags.inCluster === true, flags.clusterObjects !== undefined].filter(Boolean).length;
   if (sources > 1) throw new UsageError('choose one of --kubeconfig, --in-cluster and --cluster-objects');
   if (flags.clusterObjects) {
@@ -84,14 +84,28 @@ async function serve(flags: ServeFlags): Promise<void> {
     process.exitCode = await superviseWorkers(workers, logger);
     return;
   }
+  try {
+    await serveInThisProcess(flags, { ...address, tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey } }, settings, logger);
+  } catch (err) {
+    // A worker that cannot start must exit with the error's code, so that the primary exits with it too.
+    leaveCluster();
+    throw err;
+  }
+}
+
+interface Listener {
+  host: string;
+  port: number;
+  tls: { certFile: string; keyFile: string };
+}
+
+async function serveInThisProcess(flags: ServeFlags, listener: Listener, settings: AdmissionSettings, logger: Logger): Promise<void> {
   const workerLogger = cluster.isWorker ? logger.child({ worker: cluster.worker!.id, pid: process.pid }) : logger;
   const objects = await clusterObjectsFrom(flags, settings, workerLogger);
   let server;
   try {
     server = await startAdmissionServer({
-      host: address.host,
-      port: address.port,
-      tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey },
+      ...listener,
       settings,
       policyPaths: flags.policies,
       loadPolicies: () => loadAdmissionPolicies(settings, flags.policies, objects),
@@ -103,7 +117,12 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   let stopping: Promise<void> | undefined;
-  const shutdown = () => (stopping ??= server.shutdown(20_000).finally(() => dispose()));
+  // Once, whether a signal or the primary asks; a worker then leaves the cluster (and the primary replaces it unless
+  // it is shutting down too).
+  const shutdown = () => (stopping ??= server.shutdown(20_000).finally(() => {
+    dispose();
+    leaveCluster();
+  }));
   const dispose = onShutdownSignal(shutdown, workerLogger);
   if (cluster.isWorker) serveAsWorker(shutdown, workerLogger);
 }

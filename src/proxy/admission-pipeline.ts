@@ -37,6 +37,8 @@ export interface RequestContext {
   received: Date;
   sourceIp: string;
   info: RequestInfo;
+  /** The justification taken from the URL path prefix (justification-path.ts), if any. */
+  justification?: string;
 }
 
 export interface Admitted {
@@ -78,10 +80,11 @@ function bearerToken(req: IncomingMessage): string | Refused {
   return match[1]!;
 }
 
-function selectedHeaders(req: IncomingMessage, names: readonly string[]): Record<string, string> {
+/** The request headers policies may read; a justification from the URL path is presented as its header. */
+function selectedHeaders(req: IncomingMessage, names: readonly string[], pathJustification: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of names) {
-    const value = req.headers[name];
+    const value = name === JUSTIFICATION_HEADER && pathJustification !== undefined ? pathJustification : req.headers[name];
     if (typeof value === 'string') out[name] = value;
     else if (Array.isArray(value)) out[name] = value.join(', ');
   }
@@ -126,8 +129,12 @@ export async function admitRequest(req: IncomingMessage, ctx: RequestContext, op
     effectiveUser = target;
   }
 
-  const justification = req.headers[JUSTIFICATION_HEADER];
-  if (Array.isArray(justification)) return refuse(400, 'BadRequest', `${JUSTIFICATION_HEADER} given more than once`, withPrincipal);
+  const header = req.headers[JUSTIFICATION_HEADER];
+  if (Array.isArray(header)) return refuse(400, 'BadRequest', `${JUSTIFICATION_HEADER} given more than once`, withPrincipal);
+  if (header !== undefined && ctx.justification !== undefined) {
+    return refuse(400, 'BadRequest', `a justification was given both in the URL path and in ${JUSTIFICATION_HEADER}; give one`, withPrincipal);
+  }
+  const justification = ctx.justification ?? header;
   if (justification !== undefined) {
     if (justification.length > MAX_JUSTIFICATION_CHARS) return refuse(400, 'BadRequest', `${JUSTIFICATION_HEADER} longer than ${MAX_JUSTIFICATION_CHARS} characters`, withPrincipal);
     effectiveUser = withExtra(effectiveUser, JUSTIFICATION_EXTRA_KEY, justification.trim());
@@ -153,7 +160,7 @@ export async function admitRequest(req: IncomingMessage, ctx: RequestContext, op
     path: info.path,
     sourceIP: ctx.sourceIp,
     userAgent: req.headers['user-agent'] ?? '',
-    headers: selectedHeaders(req, options.accessRequestHeaders),
+    headers: selectedHeaders(req, options.accessRequestHeaders, ctx.justification),
   };
   const decision = options.access.evaluate({ user: principal.user, claims: principal.claims, request, namespaceObject, now: options.now?.() ?? ctx.received });
   if (!decision.allowed) return refuse(403, 'Forbidden', decision.reason, withPrincipal);

@@ -9,6 +9,7 @@ import { endSocketWithStatus, writeStatus } from '../server/status.js';
 import { tokenUser, type AuditRecord, type AuditSink } from './audit.js';
 import { admitRequest, requestInfoOf, type PipelineOptions, type Refused, type RequestContext } from './admission-pipeline.js';
 import { forwardRequest, type ForwardOutcome } from './forward.js';
+import { JustificationPathError, takeJustificationPrefix } from './justification-path.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import type { RequestInfo } from './request-info.js';
 import { checkUpgrade, forwardUpgrade } from './upgrade.js';
@@ -72,9 +73,20 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
 
   const context = (req: IncomingMessage): RequestContext | { error: string; ctx: RequestContext } => {
     const base = { auditId: randomUUID(), received: new Date(), sourceIp: clientAddress(req) };
+    const invalid = (message: string) => ({ error: message, ctx: { ...base, info: EMPTY_INFO(req.url ?? '/', (req.method ?? '').toLowerCase()) } });
+    let justification: string | undefined;
+    try {
+      // From here on the request is what it would be without the prefix: parsed, forwarded and audited so.
+      const taken = takeJustificationPrefix(req.url ?? '/');
+      req.url = taken.path;
+      justification = taken.justification;
+    } catch (err) {
+      if (err instanceof JustificationPathError) return invalid(err.message);
+      throw err;
+    }
     const info = requestInfoOf(req);
-    if (info instanceof Error) return { error: info.message, ctx: { ...base, info: EMPTY_INFO(req.url ?? '/', (req.method ?? '').toLowerCase()) } };
-    return { ...base, info };
+    if (info instanceof Error) return invalid(info.message);
+    return { ...base, info, ...(justification !== undefined ? { justification } : {}) };
   };
 
   const record = (req: IncomingMessage, ctx: RequestContext, fields: Pick<AuditRecord, 'decision' | 'reason' | 'code'> & Partial<AuditRecord>) => {

@@ -108,7 +108,8 @@ describe('malformed admission requests', () => {
   });
   it('counts reviews of made-up kinds under a bounded set of metric labels', async () => {
     for (let i = 0; i < 80; i++) {
-      const object = { apiVersion: 'example.com/v1', kind: `Made${i}`, metadata: { name: 'x', namespace: 'team-a' } };
+      // The first kind carries what could confuse a label key or the exposition format.
+      const object = { apiVersion: 'example.com/v1', kind: i === 0 ? 'We"ird\u0000,{Kind}\n' : `Made${i}`, metadata: { name: 'x', namespace: 'team-a' } };
       assert.equal((await admit(validate, webhook.ca, reviewOf(object))).allowed, true);
     }
     const text = await webhook.server.registry.metrics();

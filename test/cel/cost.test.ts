@@ -60,3 +60,24 @@ test('deeply nested input values are rejected', () => {
   for (let i = 0; i < 200; i++) deep = (deep.x = {}) as Record<string, unknown>;
   assert.throws(() => env.compile('has(object.x)').evaluate({ object: root }), /nests deeper than/);
 });
+
+test('asynchronous evaluations charge their own meters, also after awaiting', async () => {
+  const slow = {
+    name: 'test.slow',
+    functions: [{ signature: 'slowList(int): list<int>', handler: async (n: bigint) => Array.from({ length: Number(n) }, (_, i) => BigInt(i)) }],
+  };
+  const asyncEnv = new CelEnvironment({ variables: { object: 'dyn' }, libraries: [slow] });
+  const rule = asyncEnv.compile('slowList(50).all(x, x >= 0) && object.spec.containers.all(c, c.name != "")');
+  const alone = new CostMeter();
+  assert.equal(await rule.evaluate({ object: podWith(10) }, { meter: alone }), true);
+  const [a, b] = [new CostMeter(), new CostMeter()];
+  const both = [rule.evaluate({ object: podWith(10) }, { meter: a }), rule.evaluate({ object: podWith(10) }, { meter: b })];
+  // A synchronous evaluation in between must not receive their charges.
+  const sync = new CostMeter();
+  env.compile('object.spec.containers.all(c, c.name != "")').evaluate({ object: podWith(10) }, { meter: sync });
+  assert.deepEqual(await Promise.all(both), [true, true]);
+  assert.equal(a.cost, alone.cost);
+  assert.equal(b.cost, alone.cost);
+  assert.ok(sync.cost < alone.cost);
+  assert.ok(alone.cost > 50);
+});

@@ -154,13 +154,18 @@ describe('gatehouse admission --workers 2', () => {
     assert.equal(exited.pid, victim);
     await logs.wait((l) => l.msg === 'admission webhook listening' && l.worker === 3);
     for (let i = 0; i < 4; i++) assert.equal((await judge()).allowed, true);
+    // A worker stopped on its own (not by the primary) shuts down gracefully, exits, and is replaced as well.
+    process.kill(Number(logs.lines.find((l) => l.msg === 'admission webhook listening' && l.worker === 2)!.pid), 'SIGTERM');
+    await logs.wait((l) => l.msg === 'shutdown complete' && l.worker === 2);
+    await logs.wait((l) => l.msg === 'admission webhook listening' && l.worker === 4);
+    for (let i = 0; i < 4; i++) assert.equal((await judge()).allowed, true);
   });
 
   it('shuts every worker down gracefully on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
-    assert.equal(logs.lines.filter((l) => l.msg === 'shutdown complete').length, 2);
+    assert.deepEqual(logs.lines.filter((l) => l.msg === 'shutdown complete').map((l) => l.worker).sort(), [2, 3, 4]);
   });
 });
 

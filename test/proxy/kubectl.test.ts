@@ -100,7 +100,7 @@ test('kubectl exec over WebSocket (v5.channel.k8s.io): output and stdin', { skip
   assert.match(String(upgrade?.headers['sec-websocket-protocol']), /v5\.channel\.k8s\.io/);
 });
 
-test('kubectl logs -f: lines arrive while the stream is open; stopping kubectl ends the upstream stream', { skip }, async () => {
+test('kubectl logs -f: numbered lines arrive in order while kubectl is still following', { skip }, async () => {
   const token = await h.humanToken();
   const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: chatty\nspec:\n  containers:\n  - name: app\n    image: registry.example/app:1\n';
   assert.equal((await h.kubectl(token, ['apply', '-f', '-'], { input: pod })).code, 0);

@@ -80,7 +80,7 @@ test('every problem in the file is reported with its field path', () => {
     'listen: must be a string (got a number)',
     'clientImpersonation: must be one of Deny, SubjectAccessReview (got "Allow")',
     'limits.maxRequestBodyBytes: must be at least 1024 (got 10)',
-    'limits.bogus: unknown field (known fields: maxRequestBodyBytes, maxHeaderBytes, upstreamResponseTimeoutSeconds, upstreamCallTimeoutSeconds, shutdownGracePeriodSeconds)',
+    'limits.bogus: unknown field (known fields: maxRequestBodyBytes, maxHeaderBytes, maxConnections, requestHeadersTimeoutSeconds, requestTimeoutSeconds, requestBodyIdleTimeoutSeconds, upstreamResponseTimeoutSeconds, upstreamCallTimeoutSeconds, shutdownGracePeriodSeconds)',
     'access.policies[0].validations: must not be empty',
     'access.policies[1].name: required field is missing',
     'access.policies[1].validations[0].expression: required field is missing',
@@ -89,6 +89,21 @@ test('every problem in the file is reported with its field path', () => {
     'upstrem: unknown field (known fields: apiVersion, kind, metadata, authenticationConfig, listen, operationsListen, auditLog, tls, upstream, clientImpersonation, logLevel, limits, access)',
   ]);
   assert.deepEqual(problems(() => readProxyConfiguration({ ...base, access: { requestHeaders: ['authorization'] } }, 'f')), ['access.requestHeaders[0]: authorization carries credentials and cannot be exposed to policies']);
+});
+
+test('slow-client limits: defaults, bounds, and a request deadline no shorter than the head deadline', () => {
+  const defaults = readProxyConfiguration(base, 'f').limits;
+  assert.equal(defaults.maxConnections, 4096);
+  assert.equal(defaults.requestHeadersTimeoutSeconds, 10);
+  assert.equal(defaults.requestTimeoutSeconds, 60);
+  assert.equal(defaults.requestBodyIdleTimeoutSeconds, 10);
+  assert.deepEqual(problems(() => readProxyConfiguration({ ...base, limits: { maxConnections: 0, requestBodyIdleTimeoutSeconds: 0 } }, 'f')), [
+    'limits.maxConnections: must be at least 1 (got 0)',
+    'limits.requestBodyIdleTimeoutSeconds: must be at least 1 (got 0)',
+  ]);
+  assert.deepEqual(problems(() => readProxyConfiguration({ ...base, limits: { requestHeadersTimeoutSeconds: 120 } }, 'f')), [
+    'limits.requestTimeoutSeconds: must be at least requestHeadersTimeoutSeconds (120): the whole request includes its head',
+  ]);
 });
 
 test('CEL compile errors are reported at their field path', () => {

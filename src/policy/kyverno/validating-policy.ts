@@ -88,7 +88,8 @@ function autogenTargets(match: MatchResources, controllers: unknown): Validating
 
 export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: ObjectLookup = EMPTY_LOOKUP): Policy {
   const program = new CompiledPolicyProgram(spec.program, { libraries: kyvernoLibraries(lookup) });
-  const style = { violation: 'fail', ruleOf: validationRuleId, properties: { validationActions: spec.validationActions } } as const;
+  // Shared by the outcomes of every evaluation: frozen, so that no reader can change another result's properties.
+  const style = { violation: 'fail', ruleOf: validationRuleId, properties: Object.freeze({ validationActions: spec.validationActions }) } as const;
   return {
     name: spec.name,
     title: spec.annotations['policies.kyverno.io/title'] ?? `ValidatingPolicy ${spec.name}`,

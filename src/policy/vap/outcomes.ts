@@ -18,26 +18,31 @@ export function outcomesOf(result: ProgramResult, style: OutcomeStyle): RuleOutc
   const properties = style.properties;
   switch (result.kind) {
     case 'not-matched':
-      return [withProperties({ rule: ANY_RULE, result: 'skip', message: `match condition "${result.condition}" is false; the policy does not apply` }, properties)];
+      return [withProperties({ rule: ANY_RULE, result: 'skip', message: `match condition "${result.condition}" is false; the policy does not apply` }, withKeys(properties))];
     case 'error':
-      return [withProperties({ rule: ANY_RULE, result: 'error', message: result.message }, properties)];
+      return [withProperties({ rule: ANY_RULE, result: 'error', message: result.message }, withKeys(properties))];
     case 'evaluated': {
-      // Outcomes without a violation or annotations share the style's properties (RuleOutcome properties are read-only).
-      const common = hasKeys(result.auditAnnotations) ? { ...properties, auditAnnotations: result.auditAnnotations } : properties;
+      // Outcomes without a violation share one properties object (RuleOutcome properties are read-only).
+      const common = withKeys(hasKeys(result.auditAnnotations) ? { ...properties, auditAnnotations: result.auditAnnotations } : properties);
       if (result.validations.length === 0) return [withProperties({ rule: ANY_RULE, result: 'pass', message: 'no validation applies' }, common)];
       return result.validations.map((v) => {
         const rule = style.ruleOf(v.path);
         if (v.status !== 'fail') return withProperties({ rule, result: v.status, message: v.message }, common);
         const outcome: RuleOutcome = { rule, result: style.violation, message: `${style.violationPrefix ?? ''}${v.message}` };
-        return withProperties(outcome, { ...common, violation: true, ...(v.reason ? { reason: v.reason } : {}) });
+        outcome.properties = { ...common, violation: true, ...(v.reason ? { reason: v.reason } : {}) };
+        return outcome;
       });
     }
   }
 }
 
 function withProperties(outcome: RuleOutcome, properties: Record<string, unknown> | undefined): RuleOutcome {
-  if (properties && hasKeys(properties)) outcome.properties = properties;
+  if (properties) outcome.properties = properties;
   return outcome;
+}
+
+function withKeys(record: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return record && hasKeys(record) ? record : undefined;
 }
 
 function hasKeys(record: Record<string, unknown>): boolean {
