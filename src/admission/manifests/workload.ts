@@ -26,6 +26,9 @@ function rbac(options: ManifestOptions): KubeObject[] {
   ];
 }
 
+/** Worker processes per replica: two cores' worth of policy evaluation, and a spare when one worker is replaced. */
+const WORKERS = 2;
+
 function probe(path: string, periodSeconds: number, failureThreshold: number): Record<string, unknown> {
   return { httpGet: { path, port: 'https', scheme: 'HTTPS' }, periodSeconds, timeoutSeconds: 2, failureThreshold };
 }
@@ -39,6 +42,9 @@ function deployment(options: ManifestOptions, secretName: string): KubeObject {
     `--tls-key=${TLS_DIR}/tls.key`,
     `--policies=${POLICY_DIR}`,
     '--in-cluster',
+    // Explicit: without a CPU limit a container sees every core of its node, and a worker per core would not fit the
+    // memory limit below.
+    `--workers=${WORKERS}`,
     ...(options.configText !== undefined ? [`--config=${CONFIG_DIR}/${CONFIG_FILE}`] : []),
   ];
   return {
@@ -72,7 +78,7 @@ function deployment(options: ManifestOptions, secretName: string): KubeObject {
             livenessProbe: probe('/healthz', 10, 3),
             // Endpoints take a few seconds to drop a terminating pod; keep serving meanwhile.
             lifecycle: { preStop: { sleep: { seconds: 5 } } },
-            resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+            resources: { requests: { cpu: '200m', memory: '384Mi' }, limits: { memory: '1Gi' } },
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
             volumeMounts: [
               { name: 'tls', mountPath: TLS_DIR, readOnly: true },
