@@ -127,7 +127,7 @@ export class CelEnvironment {
     const checked = parsed.check();
     if (!checked.valid) throw compileError(checked.error, expression);
     passNonOptionalReceivers(parsed.ast);
-    if (!process.env.NOCOST) instrumentCost(parsed.ast);
+    instrumentCost(parsed.ast);
     const variables = variablesOf(parsed.ast, this.#declared);
     const once = variables.size === 0 && !usesAny(parsed.ast, this.#volatile);
     return new Program(expression, checked.type ?? 'dyn', key, variables, once, parsed, this.#costLimit, this.#renames);

@@ -2,16 +2,25 @@
 // Entry point of the `gatehouse` CLI: one module per command registers itself on the program.
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, UsageError } from './errors.js';
-import { registerScan } from './scan.js';
-import { registerToken } from './token.js';
-import { registerKubeconfig } from './kubeconfig.js';
-import { registerTest } from './test.js';
-import { registerProxy } from './proxy.js';
-import { registerAdmission } from './admission.js';
-import { registerAudit } from './audit.js';
 import { toolInfo } from './tool.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * The commands, loaded on demand: `gatehouse scan` should not pay for loading the proxy, the webhook and their
+ * libraries. Only the command named on the command line is loaded; help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  scan: async () => (await import('./scan.js')).registerScan,
+  test: async () => (await import('./test.js')).registerTest,
+  admission: async () => (await import('./admission.js')).registerAdmission,
+  audit: async () => (await import('./audit.js')).registerAudit,
+  proxy: async () => (await import('./proxy.js')).registerProxy,
+  token: async () => (await import('./token.js')).registerToken,
+  kubeconfig: async () => (await import('./kubeconfig.js')).registerKubeconfig,
+};
+
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('gatehouse')
     .description('Zero-trust identity and policy for Kubernetes')
     .version(toolInfo().version)
@@ -20,19 +29,15 @@ export function buildProgram(): Command {
     // them on only when every command above parses options positionally. The program has only --help and --version.
     .enablePositionalOptions()
     .exitOverride();
-  registerScan(program);
-  registerAdmission(program);
-  registerAudit(program);
-  registerToken(program);
-  registerKubeconfig(program);
-  registerTest(program);
-  registerProxy(program);
+  const named = argv[2];
+  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) register(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
