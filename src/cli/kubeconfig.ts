@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { dump } from 'js-yaml';
 import { buildKubeconfig } from '../client/kubeconfig.js';
+import { JustificationPathError, justificationServerUrl } from '../proxy/justification-path.js';
 import { UsageError } from './errors.js';
 import { addTokenOptions, tokenOptionsFrom } from './token.js';
 
@@ -11,7 +12,19 @@ interface KubeconfigFlags {
   certificateAuthority?: string;
   name?: string;
   command?: string;
+  justification?: string;
   output: string;
+}
+
+/** The proxy URL, carrying a ticket in its path when one is given (kubectl cannot send extra headers). */
+function serverFor(server: string, ticket: string | undefined): string {
+  if (ticket === undefined) return server;
+  try {
+    return justificationServerUrl(server, ticket);
+  } catch (err) {
+    if (err instanceof JustificationPathError) throw new UsageError(`--justification: ${err.message}`);
+    throw err;
+  }
 }
 
 function readPem(path: string): string {
@@ -34,6 +47,7 @@ export function registerKubeconfig(program: Command): void {
       .option('--certificate-authority <file>', "PEM CA of the proxy's serving certificate")
       .option('--name <name>', 'name of the cluster, user and context (default gatehouse)')
       .option('--command <path>', 'how kubectl runs gatehouse (default gatehouse)')
+      .option('--justification <ticket>', 'a ticket for every request through this kubeconfig (sent in the server URL path); the context is named <name>-<ticket>')
       .option('--output <file>', 'where to write the kubeconfig; - for stdout', '-'),
   ).action((flags: KubeconfigFlags & Parameters<typeof tokenOptionsFrom>[0]) => {
     let server: URL;
@@ -48,10 +62,11 @@ export function registerKubeconfig(program: Command): void {
     if (token.provider === 'github-actions' && !token.audience) throw new UsageError('--provider github-actions needs --audience');
     // js-yaml quotes every string kubectl's YAML 1.1 reader would take for something else (`on`, `y`, `0755`), so
     // any name, audience or client ID reads back as written; no folding, and no aliases for kubectl to resolve.
+    const name = flags.name ?? 'gatehouse';
     const kubeconfig = buildKubeconfig({
-      server: flags.server,
+      server: serverFor(flags.server, flags.justification),
       ...(flags.certificateAuthority ? { certificateAuthority: readPem(flags.certificateAuthority) } : {}),
-      ...(flags.name ? { name: flags.name } : {}),
+      ...(flags.name || flags.justification ? { name: flags.justification ? `${name}-${flags.justification}` : name } : {}),
       ...(flags.command ? { command: flags.command } : {}),
       token,
     });

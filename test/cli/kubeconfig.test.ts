@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { REPO_ROOT, runGatehouse } from '../client/run-gatehouse.js';
+import { CLI, REPO_ROOT, runCli } from '../support/cli.js';
+
+const runGatehouse = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, { env, cleanEnv: true });
 import { gitlabCiClaims, startOidcIssuer, type TestOidcIssuer } from '../support/oidc-issuer.js';
 
 const KUBECTL = '/usr/bin/kubectl';
@@ -80,6 +82,17 @@ describe('gatehouse kubeconfig', () => {
     assert.equal(exec.interactiveMode, 'IfAvailable');
   });
 
+  it('carries a justification in the server path, in a context of its own, and refuses a malformed ticket', async () => {
+    const run = await runGatehouse(['kubeconfig', '--server', serverUrl, '--provider', 'gitlab-ci', '--justification', 'JIRA-123'], {});
+    assert.equal(run.code, 0, run.stderr);
+    const config = parse(run.stdout) as Record<string, any>;
+    assert.equal(config.clusters[0].cluster.server, `${serverUrl}/justification/JIRA-123`);
+    assert.equal(config['current-context'], 'gatehouse-JIRA-123');
+    const bad = await runGatehouse(['kubeconfig', '--server', serverUrl, '--provider', 'gitlab-ci', '--justification', 'two words'], {});
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^gatehouse: --justification: /);
+  });
+
   it('refuses a plain-HTTP server and incomplete provider settings', async () => {
     const http = await runGatehouse(['kubeconfig', '--server', 'http://127.0.0.1:1', '--provider', 'gitlab-ci'], {});
     assert.equal(http.code, 2);
@@ -104,7 +117,7 @@ describe('gatehouse kubeconfig', () => {
 
   it('kubectl runs the plugin and sends its token', { skip: !existsSync(KUBECTL) && `${KUBECTL} is not installed` }, async () => {
     const wrapper = join(dir, 'gatehouse');
-    writeFileSync(wrapper, `#!/bin/sh\ncd '${REPO_ROOT}' && exec '${process.execPath}' --import tsx src/cli/main.ts "$@"\n`, { mode: 0o755 });
+    writeFileSync(wrapper, `#!/bin/sh\ncd '${REPO_ROOT}' && exec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
     const file = join(dir, 'gitlab.kubeconfig');
     const made = await runGatehouse(['kubeconfig', '--server', serverUrl, '--certificate-authority', issuer.caFile, '--provider', 'gitlab-ci', '--gitlab-token-variable', 'DEPLOY_ID_TOKEN', '--command', wrapper, '--output', file], {});
     assert.equal(made.code, 0, made.stderr);

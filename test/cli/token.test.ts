@@ -6,7 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { startOidcIssuer, gitlabCiClaims, type TestOidcIssuer } from '../support/oidc-issuer.js';
 import { startRunner, type TestRunner } from '../client/github-actions-runner.js';
 import { startOidcProvider, type TestOidcProvider } from '../client/oidc-provider-fixture.js';
-import { runGatehouse as gatehouse, type CliRun } from '../client/run-gatehouse.js';
+import { runCli, type CliResult as CliRun } from '../support/cli.js';
+
+/** As kubectl runs an exec plugin: a minimal environment plus what the test sets. */
+const gatehouse = (args: string[], env: NodeJS.ProcessEnv, onStderr?: (text: string) => void) => runCli(args, { env, cleanEnv: true, onStderr });
 
 function credential(run: CliRun): { token: string; expirationTimestamp: string } {
   assert.equal(run.code, 0, run.stderr);

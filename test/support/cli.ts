@@ -1,4 +1,5 @@
-// Runs the built CLI (dist/, built by `npm test` before the tests) as a user would, and captures what it prints.
+// Runs the built CLI (dist/, built by `npm test` before the tests) in a child process, as a user or kubectl (for an
+// exec plugin) would, and captures what it prints.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,13 +12,27 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { stdin?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export interface CliOptions {
+  stdin?: string;
+  cwd?: string;
+  /** Added to the environment; with `cleanEnv`, the whole environment besides PATH and HOME (as kubectl runs plugins). */
+  env?: NodeJS.ProcessEnv;
+  cleanEnv?: boolean;
+  /** Sees stderr as it arrives (e.g. the sign-in URL a person would open). */
+  onStderr?: (stderrSoFar: string) => void;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const base = options.cleanEnv ? { PATH: process.env.PATH, HOME: process.env.HOME } : { ...process.env, NO_COLOR: '1' };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...base, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      options.onStderr?.(stderr);
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
