@@ -54,8 +54,9 @@ interface ComprehensionArgs {
  * Replaces the root's evaluation with its compiled form. `argumentNodes` are the nodes charged for their size
  * (instrument.ts). Call after instrumentCost.
  */
-export function compileToClosures(root: AstNode, argumentNodes: ReadonlySet<AstNode>): void {
-  const compiled = compileNode(root as CheckedNode, argumentNodes);
+export function compileToClosures(ast: unknown, argumentNodes: ReadonlySet<AstNode>): void {
+  const root = ast as CheckedNode;
+  const compiled = compileNode(root, argumentNodes);
   root.evaluate = (ev, _ast, ctx) => compiled(ev as Evaluator, ctx as Context);
 }
 
