@@ -6,8 +6,8 @@
 // Standards restricted plus the Kyverno pod-security ValidatingPolicy set (../shared/conformance/kyverno/
 // pod-security-vpol; PSS alone when absent). Baseline, in the same run and served the same way (N node:cluster
 // worker processes sharing the port): an HTTPS webhook that parses the AdmissionReview and allows it.
-// The load generator (autocannon, one thread) runs on the same machine, so server workers and load generator share
-// its cores; the summary says how many there are.
+// The load generator (one process) runs on the same machine, so server workers and load generator share its cores;
+// the summary says how many there are.
 // Peak requests/s and latency of both come from autocannon (closed loop: as fast as the server answers). The fixed
 // rate runs open loop instead (paced below): autocannon's rate limit sends each second's quota as a burst at the
 // start of the second, which measures bursts, not a steady 1,000 requests/s. The subject's RSS (all its processes)
@@ -218,21 +218,28 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => rss.push(rssOf(subject.pids)), 1000);
     const fixed = await pacedLoad(subject.url, tls.ca, { duration, connections, rate });
     clearInterval(sampler);
+    // The same paced load on the baseline shows what the machine and the load generator add to every latency.
+    const baseFixed = await pacedLoad(baseline.url, tls.ca, { duration: Math.max(5, Math.round(duration / 4)), connections, rate });
     const row = (name: string, r: LoadResult) => ({
       run: name, 'req/s': fmt(r.requests.average, 0), 'p50 ms': fmt(r.latency.p50), 'p99 ms': fmt(r.latency.p99), errors: r.errors + r.non2xx,
     });
+    const paced = (name: string, r: PacedResult) => ({ run: name, 'req/s': fmt(r.achieved, 0), 'p50 ms': fmt(r.p50Ms), 'p99 ms': fmt(r.p99Ms), errors: r.errors });
     const table = [
       row('baseline peak', basePeak),
       row('gatehouse peak', subjectPeak),
-      { run: `gatehouse @${rate}/s (paced)`, 'req/s': fmt(fixed.achieved, 0), 'p50 ms': fmt(fixed.p50Ms), 'p99 ms': fmt(fixed.p99Ms), errors: fixed.errors },
+      paced(`baseline @${rate}/s (paced)`, baseFixed),
+      paced(`gatehouse @${rate}/s (paced)`, fixed),
     ];
     console.table(table);
     const summary = {
       policies: `PSS restricted + ${existsSync(VPOL) ? 'pod-security-vpol' : 'nothing else (pod-security-vpol not found)'} (${subject.policies} policies)`,
-      machine: { cores: availableParallelism(), serverWorkers: workers, loadGenerator: 'autocannon, 1 thread, same machine' },
+      machine: { cores: availableParallelism(), serverWorkers: workers, loadGenerator: 'one process on the same machine (autocannon for peaks, paced Node client for the fixed rate)' },
       durationSeconds: duration,
       peakRatioToBaseline: Number((subjectPeak.requests.average / basePeak.requests.average).toFixed(3)),
-      fixedRate: { target: rate, achieved: Math.round(fixed.achieved), p50Ms: Number(fmt(fixed.p50Ms)), p99Ms: Number(fmt(fixed.p99Ms)), maxMs: Number(fmt(fixed.maxMs)) },
+      fixedRate: {
+        target: rate, achieved: Math.round(fixed.achieved), p50Ms: Number(fmt(fixed.p50Ms)), p99Ms: Number(fmt(fixed.p99Ms)), maxMs: Number(fmt(fixed.maxMs)),
+        baseline: { p50Ms: Number(fmt(baseFixed.p50Ms)), p99Ms: Number(fmt(baseFixed.p99Ms)), maxMs: Number(fmt(baseFixed.maxMs)) },
+      },
       rssMiB: { first: Number(fmt(rss[0] ?? NaN, 1)), last: Number(fmt(rss.at(-1) ?? NaN, 1)), max: Number(fmt(Math.max(...rss), 1)), samples: rss.length },
       targets: { p99AtRateMs: 5, peakRatio: 0.5 },
     };

@@ -21,5 +21,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const reporter = process.env.CI ? ['--test-reporter=spec'] : [];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...files], { stdio: 'inherit' });
+// A test that hangs fails after this long instead of stalling the run (end-to-end tests finish in seconds).
+const timeout = ['--test-timeout=180000'];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...timeout, ...reporter, ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

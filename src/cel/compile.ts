@@ -8,8 +8,10 @@
 // call arguments last to first), iterates comprehensions with the same contexts, and charges exactly what cost
 // accounting charges (instrument.ts: 1 per node, plus the size of operator and function arguments). A node the
 // compiler does not know — a custom macro, a map literal, anything that may be asynchronous — is evaluated by the
-// interpreter, with its own instrumentation; a compiled parent calls it like any other child.
-import { chargeArgument, chargeNode } from './instrument.js';
+// interpreter, with its own instrumentation; a compiled parent calls it like any other child. So is every node above
+// a possibly asynchronous one (a call of an `async` function), since compiled nodes expect values, not Promises.
+import { chargeArgument, chargeNode, walk } from './instrument.js';
+import { isAsyncFunction } from './library.js';
 import type { AstNode, EvalContext } from './instrument.js';
 import { settleOr, isOrMacro } from './optional-receivers.js';
 
@@ -37,6 +39,7 @@ interface CheckedNode extends AstNode {
   condition?: AstNode;
   handle?: (...args: unknown[]) => unknown;
   receiverWithArgs?: AstNode[];
+  /** The interpreter's view: true when anything below might be (it counts every library operator as possibly async). */
   readonly maybeAsync: boolean;
 }
 
@@ -57,20 +60,51 @@ interface ComprehensionArgs {
 export function compileToClosures(ast: unknown, argumentNodes: ReadonlySet<AstNode>): void {
   const root = ast as CheckedNode;
   const compiled = compileNode(root, argumentNodes);
-  root.evaluate = (ev, _ast, ctx) => compiled(ev as Evaluator, ctx as Context);
+  if (compiled.sync) root.evaluate = (ev, _ast, ctx) => compiled.run(ev as Evaluator, ctx as Context);
 }
 
-function compileNode(node: CheckedNode, argumentNodes: ReadonlySet<AstNode>): Compiled {
-  const body = node.maybeAsync ? undefined : compileBody(node, (child) => compileNode(child as CheckedNode, argumentNodes));
-  // The interpreter's own (instrumented) evaluation of the node.
-  if (!body) return (ev, ctx) => node.evaluate(ev, node, ctx);
+interface CompiledNode {
+  run: Compiled;
+  /** No evaluation of the node returns a Promise. */
+  sync: boolean;
+}
+
+function compileNode(node: CheckedNode, argumentNodes: ReadonlySet<AstNode>): CompiledNode {
+  let sync = !isAsyncNode(node);
+  const compileChild = (child: AstNode): Compiled => {
+    const compiled = compileNode(child as CheckedNode, argumentNodes);
+    if (!compiled.sync) sync = false;
+    return compiled.run;
+  };
+  const body = sync ? compileBody(node, compileChild) : undefined;
+  if (!body || !sync) {
+    // The interpreter's own (instrumented) evaluation of the node.
+    const interpreted = node.evaluate;
+    return { run: (ev, ctx) => interpreted(ev, node, ctx), sync: sync && isSyncTree(node) };
+  }
   const chargeSize = argumentNodes.has(node);
-  return (ev, ctx) => {
+  const run: Compiled = (ev, ctx) => {
     const meter = chargeNode(node, ctx);
     const result = body(ev, ctx);
     if (chargeSize) chargeArgument(meter, node, result);
     return result;
   };
+  return { run, sync: true };
+}
+
+/** A call of an `async` function, or a macro that may be asynchronous. */
+function isAsyncNode(node: CheckedNode): boolean {
+  if (node.meta.macro) return node.maybeAsync;
+  const declarations = (node as { candidates?: { declarations: { handler: unknown }[] } }).candidates?.declarations;
+  return declarations?.some((declaration) => isAsyncFunction(declaration.handler)) ?? false;
+}
+
+function isSyncTree(node: AstNode): boolean {
+  let sync = true;
+  walk(node, (n) => {
+    if (isAsyncNode(n as CheckedNode)) sync = false;
+  });
+  return sync;
 }
 
 /** The node's evaluation without its own cost, or undefined when the interpreter evaluates it. */

@@ -2,10 +2,9 @@
 // --authentication-config: the JWT issuers, how their claims are validated and mapped to a user. Loading validates
 // every field by the API server's rules and compiles every CEL expression, so a running authenticator never meets
 // a bad setting; errors name the file and the field path.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
 import { Issues } from '../config/fields.js';
-import { CONFIG_LIMITS, parseConfigText } from '../config/load.js';
+import { CONFIG_LIMITS, readConfigFileSync } from '../config/load.js';
 import { readAuthenticationConfiguration } from './authentication-config-validation.js';
 import type { CompiledClaimsProgram, CompiledUserProgram } from './cel-programs.js';
 
@@ -81,26 +80,5 @@ export function parseAuthenticationConfiguration(document: unknown, source: stri
  * aliases outright: the API server's files have no use for them. Synchronous, as the proxy reads it at start-up.
  */
 export function loadAuthenticationConfigFile(path: string): AuthenticationConfiguration {
-  return parseAuthenticationConfiguration(parseConfigText(readBoundedSync(path, LIMITS.maxFileBytes), path, LIMITS), path);
-}
-
-function readBoundedSync(path: string, maxBytes: number): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    // One byte past the limit tells a file at the limit from a larger one, however it changes while being read.
-    const buffer = Buffer.alloc(maxBytes + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    if (length > maxBytes) throw new Error(`file is larger than the limit of ${maxBytes} bytes`);
-    return buffer.toString('utf8', 0, length);
-  } catch (err) {
-    throw new ConfigError(path, [{ path: '', message: `cannot read: ${(err as Error).message}` }]);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  return parseAuthenticationConfiguration(readConfigFileSync(path, LIMITS), path);
 }

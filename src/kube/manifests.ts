@@ -39,18 +39,40 @@ interface Segment {
   offset: number;
 }
 
+/** A YAML document as data, before it is read as a Kubernetes object. */
+export type YamlEntry =
+  | { type: 'value'; value: unknown; source: SourceLocation; /** Lines of `items` entries, for `*List` kinds. */ itemLines?: number[] }
+  | { type: 'error'; message: string; source: SourceLocation };
+
 /** Parses one file's text. `file` is only used to name sources in results and errors. */
 export function parseManifestText(text: string, file: string, limits: ManifestLimits = DEFAULT_LIMITS): ManifestEntry[] {
-  const lineOf = lineIndex(text);
   const entries: ManifestEntry[] = [];
-  for (const segment of splitDocuments(text)) {
-    if (entries.length >= limits.maxDocuments) {
-      entries.push({ type: 'error', message: `more than ${limits.maxDocuments} documents; the rest of the file is not read`, source: { file, line: lineOf(segment.offset) } });
+  for (const doc of parseYamlText(text, file, limits)) {
+    if (doc.type === 'error') entries.push(doc);
+    else if (doc.itemLines) addList(doc.value as KubeObject, doc.itemLines, doc.source, entries);
+    else addObject(doc.value, doc.source, entries);
+    if (entries.length > limits.maxDocuments) {
+      entries.length = limits.maxDocuments;
+      entries.push({ type: 'error', message: `more than ${limits.maxDocuments} documents; the rest of the file is not read`, source: doc.source });
       break;
     }
-    parseSegment(segment, file, limits, lineOf, entries);
   }
   return entries;
+}
+
+/** The documents of a YAML stream as bounded data (Kubernetes' scalar rules), each with its line; empty ones left out. */
+export function parseYamlText(text: string, file: string, limits: ManifestLimits = DEFAULT_LIMITS): YamlEntry[] {
+  const lineOf = lineIndex(text);
+  const docs: YamlEntry[] = [];
+  for (const segment of splitDocuments(text)) {
+    if (docs.length >= limits.maxDocuments) {
+      docs.push({ type: 'error', message: `more than ${limits.maxDocuments} documents; the rest of the file is not read`, source: { file, line: lineOf(segment.offset) } });
+      break;
+    }
+    const doc = parseSegment(segment, file, limits, lineOf);
+    if (doc) docs.push(doc);
+  }
+  return docs;
 }
 
 /**
@@ -74,49 +96,41 @@ function splitDocuments(text: string): Segment[] {
   return segments;
 }
 
-function parseSegment(segment: Segment, file: string, limits: ManifestLimits, lineOf: (offset: number) => number, entries: ManifestEntry[]): void {
+function parseSegment(segment: Segment, file: string, limits: ManifestLimits, lineOf: (offset: number) => number): YamlEntry | undefined {
   const at = (offset: number): SourceLocation => ({ file, line: lineOf(segment.offset + offset) });
   let events: Event[];
   let value: unknown;
   try {
     events = parseEvents(segment.text, { maxDepth: limits.maxDepth });
     const root = events[1];
-    if (!root || root.type === EVENT_ID.POP) return; // an empty document (`---` alone, or only comments)
+    if (!root || root.type === EVENT_ID.POP) return undefined; // an empty document (`---` alone, or only comments)
     value = constructFromEvents(events, { source: segment.text, schema: KUBERNETES_YAML_SCHEMA, maxAliases: limits.maxAliases })[0];
   } catch (err) {
-    entries.push({ type: 'error', message: `invalid YAML: ${yamlErrorReason(err, limits)}`, source: at(yamlErrorOffset(err, segment.text)) });
-    return;
+    return { type: 'error', message: `invalid YAML: ${yamlErrorReason(err, limits)}`, source: at(yamlErrorOffset(err, segment.text)) };
   }
   const rootStart = nodeStart(events[1]!);
   const template = HELM_SOURCE.exec(segment.text.slice(0, rootStart))?.[1];
   const source: SourceLocation = template ? { ...at(rootStart), template } : at(rootStart);
-  if (value === null || value === undefined) return;
+  if (value === null || value === undefined) return undefined;
   if (events.some((e) => e.type === EVENT_ID.ALIAS)) {
     const problem = aliasExpansionProblem(value, limits);
-    if (problem) {
-      entries.push({ type: 'error', message: `invalid YAML: ${problem}`, source });
-      return;
-    }
+    if (problem) return { type: 'error', message: `invalid YAML: ${problem}`, source };
     value = unshare(value); // aliases share objects; a later change to one place (a patch) must not show in another
   }
   if (isKubeObject(value) && isListKind(value)) {
-    addList(value, listItemOffsets(events, segment.text).map((o) => at(o).line), source, entries, limits);
-  } else {
-    addObject(value, source, entries);
+    return { type: 'value', value, source, itemLines: listItemOffsets(events, segment.text).map((o) => at(o).line) };
   }
+  return { type: 'value', value, source };
 }
 
-function addList(list: KubeObject, itemLines: number[], source: SourceLocation, entries: ManifestEntry[], limits: ManifestLimits): void {
+function addList(list: KubeObject, itemLines: number[], source: SourceLocation, entries: ManifestEntry[]): void {
   const items = (list as Record<string, unknown>).items;
   if (items === undefined || items === null) return;
   if (!Array.isArray(items)) {
     entries.push({ type: 'error', message: `${list.kind}.items is not a list`, source });
     return;
   }
-  items.forEach((item: unknown, index: number) => {
-    if (entries.length >= limits.maxDocuments) return;
-    addObject(item, { ...source, line: itemLines[index] ?? source.line }, entries);
-  });
+  items.forEach((item: unknown, index: number) => addObject(item, { ...source, line: itemLines[index] ?? source.line }, entries));
 }
 
 function addObject(value: unknown, source: SourceLocation, entries: ManifestEntry[]): void {

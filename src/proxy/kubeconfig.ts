@@ -3,7 +3,7 @@
 // auth-provider plugins and `insecure-skip-tls-verify` are refused with an error naming the field.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { CONFIG_LIMITS, readYamlFileSync } from '../config/load.js';
 
 export interface KubeconfigUpstream {
   server: string;
@@ -39,9 +39,9 @@ function optionalString(obj: Record<string, unknown>, key: string, field: string
 export function readKubeconfig(file: string): KubeconfigUpstream {
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, 'utf8'), { maxAliasCount: 0 });
+    doc = readYamlFileSync(file, { ...CONFIG_LIMITS, maxAliases: 0 });
   } catch (err) {
-    throw new Error(`${file}: cannot read kubeconfig: ${(err as Error).message}`);
+    throw new Error(`cannot read kubeconfig: ${(err as Error).message}`);
   }
   const root = record(doc, '(root)', file);
   const contextName = optionalString(root, 'current-context', '(root)', file);
