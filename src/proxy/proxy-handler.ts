@@ -11,7 +11,7 @@ import { admitRequest, requestInfoOf, type PipelineOptions, type Refused, type R
 import { forwardRequest, type ForwardOutcome } from './forward.js';
 import { JustificationPathError, takeJustificationPrefix } from './justification-path.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
-import type { RequestInfo } from './request-info.js';
+import { nonResourceInfo, type RequestInfo } from './request-info.js';
 import { checkUpgrade, forwardUpgrade } from './upgrade.js';
 
 export interface ProxyHandlerOptions extends PipelineOptions {
@@ -37,18 +37,6 @@ function clientAddress(req: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-const EMPTY_INFO = (path: string, verb: string): RequestInfo => ({
-  isResourceRequest: false,
-  path,
-  verb,
-  apiPrefix: '',
-  apiGroup: '',
-  apiVersion: '',
-  namespace: '',
-  resource: '',
-  subresource: '',
-  name: '',
-});
 
 function isLongLived(req: IncomingMessage, info: RequestInfo): boolean {
   if (info.verb === 'watch') return true;
@@ -73,7 +61,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
 
   const context = (req: IncomingMessage): RequestContext | { error: string; ctx: RequestContext } => {
     const base = { auditId: randomUUID(), received: new Date(), sourceIp: clientAddress(req) };
-    const invalid = (message: string) => ({ error: message, ctx: { ...base, info: EMPTY_INFO(req.url ?? '/', (req.method ?? '').toLowerCase()) } });
+    const invalid = (message: string) => ({ error: message, ctx: { ...base, info: nonResourceInfo(req.url ?? '/', (req.method ?? '').toLowerCase()) } });
     let justification: string | undefined;
     try {
       // From here on the request is what it would be without the prefix: parsed, forwarded and audited so.

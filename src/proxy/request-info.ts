@@ -89,18 +89,7 @@ function splitPath(path: string): string[] {
 export function parseRequestInfo(method: string, requestTarget: string): RequestInfo {
   const url = new URL(requestTarget, 'http://request.invalid');
   const path = decodeURIComponentSafe(url.pathname);
-  const info: RequestInfo = {
-    isResourceRequest: false,
-    path,
-    verb: method.toLowerCase(),
-    apiPrefix: '',
-    apiGroup: '',
-    apiVersion: '',
-    namespace: '',
-    resource: '',
-    subresource: '',
-    name: '',
-  };
+  const info = nonResourceInfo(path, method.toLowerCase());
   let parts = splitPath(path);
   if (parts.length < 3 || !API_PREFIXES.has(parts[0]!)) return info;
   const apiPrefix = parts[0]!;
@@ -148,4 +137,9 @@ function decodeURIComponentSafe(path: string): string {
   } catch {
     throw new RequestInfoError(`malformed percent-encoding in path ${path}`);
   }
+}
+
+/** A request that names no resource (e.g. `/version`, `/healthz`, or one refused before it was parsed). */
+export function nonResourceInfo(path: string, verb: string): RequestInfo {
+  return { isResourceRequest: false, path, verb, apiPrefix: '', apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '' };
 }
