@@ -24,8 +24,13 @@ export interface CliOptions {
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const base = options.cleanEnv ? { PATH: process.env.PATH, HOME: process.env.HOME } : { ...process.env, NO_COLOR: '1' };
+  return runProcess(process.execPath, [CLI, ...args], { ...options, env: { ...base, ...options.env } });
+}
+
+/** Any program (kubectl, the CLI), without blocking this process, which may be serving what the program calls. */
+export function runProcess(command: string, args: string[], options: Omit<CliOptions, 'cleanEnv'> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...base, ...options.env } });
+    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
