@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { CLI, REPO_ROOT, runCli } from '../support/cli.js';
+import { CLI, REPO_ROOT, runCli, runProcess } from '../support/cli.js';
 
 const runGatehouse = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, { env, cleanEnv: true });
 import { gitlabCiClaims, startOidcIssuer, type TestOidcIssuer } from '../support/oidc-issuer.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 
-function kubectl(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, args, { cwd: REPO_ROOT, env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function kubectl(args: string[], env: NodeJS.ProcessEnv) {
+  return runProcess(KUBECTL, args, { env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env } });
 }
 
 describe('gatehouse kubeconfig', () => {

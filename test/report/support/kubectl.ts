@@ -1,6 +1,7 @@
 // Runs the real `kubectl` on a manifest stream against the fake discovery server and returns the objects it
 // decoded, or undefined when kubectl is not installed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { runProcess } from '../../support/cli.js';
 import { startFakeDiscovery } from './fake-discovery.js';
 
 export const kubectlAvailable = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
@@ -28,14 +29,8 @@ export async function kubectlDecode(manifests: string): Promise<{ status: number
   const discovery = await startFakeDiscovery();
   try {
     // --dry-run=client: kubectl maps each kind through discovery and decodes it, but never sends it anywhere.
-    const child = spawn('kubectl', ['create', '--dry-run=client', '--validate=false', '-o', 'json', '-f', '-', '--server', discovery.url],
-      { env: { ...process.env, KUBECONFIG: '/dev/null' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    child.stdin.end(manifests);
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code: status, stdout, stderr } = await runProcess('kubectl', ['create', '--dry-run=client', '--validate=false', '-o', 'json', '-f', '-', '--server', discovery.url],
+      { env: { ...process.env, KUBECONFIG: '/dev/null' }, stdin: manifests });
     return { status, stderr, objects: splitJsonStream(stdout) };
   } finally {
     await discovery.close();
