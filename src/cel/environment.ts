@@ -4,7 +4,6 @@ import { Environment, EvaluationError, ParseError, TypeError as CelTypeError } f
 import { CostMeter, DEFAULT_COST_LIMIT, METER_KEY } from './cost.js';
 import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } from './errors.js';
 import { serialize } from '@marcbachmann/cel-js/serialize';
-import { compileToClosures } from './compile.js';
 import { CostExceeded, enterMeter, instrumentCost, leaveMeter, renameCalls, usesAny, variablesOf } from './instrument.js';
 import { applyLibrary, namesOf, type CelLibrary } from './library.js';
 import { passNonOptionalReceivers } from './optional-receivers.js';
@@ -35,8 +34,6 @@ export interface CelEnvironmentOptions {
   /** Default runtime cost budget of each evaluation (DEFAULT_COST_LIMIT unless set). */
   costLimit?: number;
   limits?: Partial<CelCompileLimits>;
-  /** Evaluate with the tree-walking interpreter alone: the reference the compiled closures (compile.ts) are tested against. */
-  interpretOnly?: boolean;
 }
 
 export interface CelEvaluateOptions {
@@ -93,7 +90,6 @@ export class CelEnvironment {
   readonly #declared: ReadonlySet<string>;
   /** Constants and functions of volatile libraries. */
   readonly #volatile: ReadonlySet<string>;
-  readonly #interpretOnly: boolean;
 
   constructor(options: CelEnvironmentOptions = {}) {
     this.#limits = { ...DEFAULT_COMPILE_LIMITS, ...options.limits };
@@ -112,7 +108,6 @@ export class CelEnvironment {
     for (const [name, type] of Object.entries(options.variables ?? {})) this.#env.registerVariable(name, type);
     this.#declared = new Set(Object.keys(options.variables ?? {}));
     this.#costLimit = options.costLimit ?? DEFAULT_COST_LIMIT;
-    this.#interpretOnly = options.interpretOnly ?? false;
   }
 
   compile(expression: string): CelProgram {
@@ -132,8 +127,7 @@ export class CelEnvironment {
     const checked = parsed.check();
     if (!checked.valid) throw compileError(checked.error, expression);
     passNonOptionalReceivers(parsed.ast);
-    const argumentNodes = instrumentCost(parsed.ast);
-    if (!this.#interpretOnly) compileToClosures(parsed.ast, argumentNodes);
+    instrumentCost(parsed.ast);
     const variables = variablesOf(parsed.ast, this.#declared);
     const once = variables.size === 0 && !usesAny(parsed.ast, this.#volatile);
     return new Program(expression, checked.type ?? 'dyn', key, variables, once, parsed, this.#costLimit, this.#renames);

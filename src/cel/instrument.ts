@@ -58,11 +58,8 @@ export function renameCalls(root: unknown, renames: ReadonlyMap<string, string>)
   });
 }
 
-/**
- * Wraps every node's evaluation with cost accounting; call after type-checking (which fixes each node's evaluator).
- * Returns the nodes charged for their size, the operands of calls and operators.
- */
-export function instrumentCost(root: unknown): ReadonlySet<AstNode> {
+/** Wraps every node's evaluation with cost accounting; call after type-checking (which fixes each node's evaluator). */
+export function instrumentCost(root: unknown): void {
   const argumentNodes = new Set<AstNode>();
   walk(root, (node) => {
     if (!CALL_OPS.has(node.op)) return;
@@ -72,27 +69,16 @@ export function instrumentCost(root: unknown): ReadonlySet<AstNode> {
     const inner = innerEvaluate(node);
     const chargeSize = argumentNodes.has(node);
     node.evaluate = function meteredEvaluate(ev, ast, ctx) {
-      const meter = chargeNode(node, ctx);
+      const meter = runningMeter ?? (ctx.getValue(METER_KEY) as CostMeter);
+      if (++meter.cost > meter.limit) throw new CostExceeded(meter.limit, node.pos);
       const result = inner(ev, ast, ctx);
-      if (chargeSize) chargeArgument(meter, node, result);
+      if (chargeSize && typeof result !== 'boolean') {
+        meter.cost += sizeCost(result);
+        if (meter.cost > meter.limit) throw new CostExceeded(meter.limit, node.pos);
+      }
       return result;
     };
   });
-  return argumentNodes;
-}
-
-/** Charges the evaluation of one node; returns the meter charged. */
-export function chargeNode(node: AstNode, ctx: EvalContext): CostMeter {
-  const meter = runningMeter ?? (ctx.getValue(METER_KEY) as CostMeter);
-  if (++meter.cost > meter.limit) throw new CostExceeded(meter.limit, node.pos);
-  return meter;
-}
-
-/** Charges the size of an operand (a node in the set instrumentCost returns) once it is evaluated. */
-export function chargeArgument(meter: CostMeter, node: AstNode, value: unknown): void {
-  if (typeof value === 'boolean') return;
-  meter.cost += sizeCost(value);
-  if (meter.cost > meter.limit) throw new CostExceeded(meter.limit, node.pos);
 }
 
 /**

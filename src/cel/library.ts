@@ -10,9 +10,7 @@ import type { Environment } from '@marcbachmann/cel-js';
  *   'MyNamespace.name(string): dyn'      a namespaced function such as `format.named(…)` (see CelLibrary.constants)
  * Handlers receive CEL values (ints as BigInt, maps as objects or Map, lists as arrays) and return CEL values;
  * to fail, throw celError(message) so the error carries the call's position. Handlers must be synchronous
- * unless the caller awaits evaluate() (async handlers make it return a Promise); a handler that returns a Promise
- * must be an `async` function: only those are treated as possibly asynchronous, so expressions that call none
- * of them run as compiled closures (compile.ts).
+ * unless the caller awaits evaluate() (async handlers make it return a Promise).
  */
 export interface CelFunction {
   signature: string;
@@ -66,18 +64,13 @@ export function applyLibrary(env: Environment, library: CelLibrary): void {
     for (const type of library.types ?? []) env.registerType(type.name, (type.fields ? { ctor: type.ctor, fields: type.fields } : type.ctor) as never);
     for (const constant of library.constants ?? []) env.registerConstant(constant.name, constant.type, constant.value);
     for (const fn of library.functions ?? []) {
-      const async = isAsyncFunction(fn.handler);
-      env.registerFunction(fn.signature, fn.handler as never, fn.description ? { description: fn.description, async } : { async });
+      env.registerFunction(fn.signature, fn.handler as never, fn.description ? { description: fn.description } : undefined);
     }
     for (const op of library.operators ?? []) env.registerOperator(op.signature, op.handler as never);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`CEL library ${library.name}: ${message}`);
   }
-}
-
-export function isAsyncFunction(fn: unknown): boolean {
-  return Object.prototype.toString.call(fn) === '[object AsyncFunction]';
 }
 
 /** The names expressions use for a library's constants and functions (`image.parse(…)` → `image`, `parse`). */

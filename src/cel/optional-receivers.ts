@@ -5,7 +5,7 @@
 import { Optional } from '@marcbachmann/cel-js';
 import { walk, type EvalContext, type EvaluateFn } from './instrument.js';
 
-export interface OptionalMacro {
+interface OptionalMacro {
   functionDesc: string;
   receiver: unknown;
   evaluate: EvaluateFn;
@@ -22,23 +22,17 @@ const OR_CALLS = new Set(['optional.or(optional)', 'optional.orValue(value)']);
 /** Call after type-checking, before instrumentCost. */
 export function passNonOptionalReceivers(root: unknown): void {
   walk(root, (node) => {
-    const macro = node.meta.macro;
-    if (!isOrMacro(macro)) return;
+    const macro = node.meta.macro as OptionalMacro | undefined;
+    if (!macro || !OR_CALLS.has(macro.functionDesc)) return;
     macro.evaluate = function evaluateOr(ev, _macro, ctx) {
       const receiver = (ev as Evaluator).run(macro.receiver, ctx);
-      if (receiver instanceof Promise) return receiver.then((value) => settleOr(macro, value, ev, ctx));
-      return settleOr(macro, receiver, ev, ctx);
+      if (receiver instanceof Promise) return receiver.then((value) => settle(macro, value, ev, ctx));
+      return settle(macro, receiver, ev, ctx);
     };
   });
 }
 
-/** Whether a node's macro is `or` or `orValue`. */
-export function isOrMacro(macro: unknown): macro is OptionalMacro {
-  return typeof macro === 'object' && macro !== null && OR_CALLS.has((macro as OptionalMacro).functionDesc);
-}
-
-/** The value of `x.or(o)` / `x.orValue(d)` given the receiver's value. */
-export function settleOr(macro: OptionalMacro, value: unknown, ev: unknown, ctx: EvalContext): unknown {
+function settle(macro: OptionalMacro, value: unknown, ev: unknown, ctx: EvalContext): unknown {
   if (!(value instanceof Optional)) return value;
   return value.hasValue() ? macro.onHasValue(value) : macro.onEmpty(ev, macro, ctx);
 }
