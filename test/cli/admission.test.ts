@@ -13,6 +13,7 @@ import { createPodSecurityPolicy } from '../../src/policy/pss/index.js';
 import { startFakeKubeApi } from '../admission/support/list-watch-apiserver.js';
 import { admit, ALICE, post, reviewOf } from '../admission/support/reviews.js';
 import { restrictedSpec, workloads } from '../admission/support/workloads.js';
+import { runProcess } from '../support/cli.js';
 import { createTestTls, type TestTls } from '../support/tls.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -269,16 +270,7 @@ describe('gatehouse admission manifests', () => {
     // kubectl maps every kind through the API server's discovery, decodes it, and (client dry run) sends nothing.
     const api = await startFakeKubeApi();
     try {
-      const decoded = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn('kubectl', ['create', '--dry-run=client', '--validate=false', '-o', 'yaml', '-f', '-', '--kubeconfig', api.kubeconfig()]);
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-        child.stdin.end(result.stdout);
-      });
+      const decoded = await runProcess('kubectl', ['create', '--dry-run=client', '--validate=false', '-o', 'yaml', '-f', '-', '--kubeconfig', api.kubeconfig()], { stdin: result.stdout });
       assert.equal(decoded.code, 0, decoded.stderr);
       assert.deepEqual(parseAllDocuments(decoded.stdout).map((d) => d.toJS() as KubeObject), expected);
     } finally {

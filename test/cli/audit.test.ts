@@ -3,30 +3,18 @@
 // in pages and written back with server-side apply.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/kube/object.js';
+import { runCli } from '../support/cli.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../admission/support/list-watch-apiserver.js';
 import { privilegedSpec, restrictedSpec, workloads } from '../admission/support/workloads.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs `gatehouse audit` without blocking this process, which may be serving the API server the audit calls. */
-function audit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'audit', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const audit = (args: string[]) => runCli(['audit', ...args]);
 
 describe('gatehouse audit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-audit-'));

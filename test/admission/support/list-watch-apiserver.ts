@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../../src/kube/object.js';
 import { createTestTls, type TestTls } from '../../support/tls.js';
+import { readBody, sendJson as send } from '../../support/http.js';
 
 export interface FakeKind {
   group: string;
@@ -98,21 +99,6 @@ export interface FakeKubeApi {
 
 function status(code: number, reason: string, message: string): Record<string, unknown> {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
-}
-
-function send(res: ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 const apiVersionOf = (k: FakeKind) => (k.group === '' ? k.version : `${k.group}/${k.version}`);
