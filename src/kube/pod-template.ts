@@ -47,7 +47,6 @@ const TEMPLATE_PATHS: Record<string, readonly string[]> = {
   PodTemplate: ['template'],
 };
 
-export const POD_TEMPLATE_KINDS: readonly string[] = ['Pod', ...Object.keys(TEMPLATE_PATHS)];
 
 export function hasPodTemplate(object: KubeObject): boolean {
   return object.kind === 'Pod' || object.kind in TEMPLATE_PATHS;
@@ -71,16 +70,6 @@ export function podTemplateOf(object: KubeObject): PodTemplate | undefined {
     spec: spec as PodSpec,
     specPath: [...path, 'spec'].join('.'),
   };
-}
-
-/** Every container of a pod spec with the field it sits in, in the order PSA reports them. */
-export function allContainers(spec: PodSpec): { container: Container; field: 'containers' | 'initContainers' | 'ephemeralContainers' }[] {
-  const out: { container: Container; field: 'containers' | 'initContainers' | 'ephemeralContainers' }[] = [];
-  for (const field of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
-    const list = spec[field];
-    if (Array.isArray(list)) for (const container of list) if (asRecord(container)) out.push({ container, field });
-  }
-  return out;
 }
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {

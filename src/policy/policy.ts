@@ -1,17 +1,14 @@
 // What a policy is to the engine: named rules with metadata, and a function from an admission-shaped input to outcomes.
 // Pod Security Standards, the built-in rules, ValidatingAdmissionPolicy and Kyverno policies all implement this.
+import type { AdmissionOperation, AdmissionUser } from '../kube/matching/attributes.js';
 import type { KubeObject, SourceLocation } from '../kube/object.js';
 import type { ResultStatus, Severity } from './result.js';
 
-export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+/** The admission operation; offline scans judge every object as a CREATE. */
+export type Operation = AdmissionOperation;
 
 /** The authenticated user behind a request, as Kubernetes passes it to admission (`request.userInfo`). */
-export interface UserInfo {
-  username: string;
-  uid?: string;
-  groups?: string[];
-  extra?: Record<string, string[]>;
-}
+export type UserInfo = AdmissionUser;
 
 /**
  * One object to judge, with the admission context around it. Offline scans set only `object` and `source`
