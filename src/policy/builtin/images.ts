@@ -2,8 +2,9 @@
 // times) and once per pod template (three rules look at each).
 import { MAX_REFERENCE_LENGTH, quoteReference, tryParseImageReference, type ImageReference } from '../../kube/image-reference.js';
 import type { PodTemplate } from '../../kube/pod-template.js';
-import { containersAt, type ContainerAt } from './containers.js';
-import type { Finding } from './findings.js';
+import type { RuleOutcome } from '../policy.js';
+import { containersAt, countLabel, type ContainerAt } from './containers.js';
+import { verdict, type Finding } from './findings.js';
 
 export interface ContainerImage extends ContainerAt {
   image: string;
@@ -57,4 +58,18 @@ export function containerImages(pod: PodTemplate): { images: readonly ContainerI
   const result = { images, invalid };
   memo.set(pod, result);
   return result;
+}
+
+/**
+ * The outcome of an image rule: every invalid image fails, and every valid one for which `problem` names what is
+ * wrong (relative to "<container> image "<ref>" …"); otherwise a pass that counts the images, e.g. "2 images pinned by digest".
+ */
+export function judgeImages(rule: string, pod: PodTemplate, problem: (image: ContainerImage) => string | undefined, passedAs: string): RuleOutcome[] {
+  const { images, invalid } = containerImages(pod);
+  const findings: Finding[] = [...invalid];
+  for (const image of images) {
+    const what = problem(image);
+    if (what !== undefined) findings.push({ path: `${image.path}.image`, message: `${image.label} image "${image.image}" ${what}` });
+  }
+  return verdict(rule, findings, `${countLabel(images.length, 'image')} ${passedAs}`);
 }

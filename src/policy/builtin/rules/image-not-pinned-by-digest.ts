@@ -1,8 +1,6 @@
 // Seeds 001 and 002: a tag is a movable pointer; only a digest names the exact content that was built, scanned and
 // signed, so what was verified is what runs.
-import { containerImages } from '../images.js';
-import { countLabel } from '../containers.js';
-import { verdict, type Finding } from '../findings.js';
+import { judgeImages } from '../images.js';
 import type { BuiltinRule } from '../rule.js';
 
 const ID = 'image-not-pinned-by-digest';
@@ -17,11 +15,6 @@ export const imageNotPinnedByDigest: BuiltinRule = {
   appliesTo: ['workload'],
   check(subject) {
     if (subject.type !== 'workload') return [];
-    const { images, invalid } = containerImages(subject.pod);
-    const findings: Finding[] = [...invalid];
-    for (const { image, reference, label, path } of images) {
-      if (reference.digest === undefined) findings.push({ path: `${path}.image`, message: `${label} image "${image}" is not pinned by digest` });
-    }
-    return verdict(ID, findings, `${countLabel(images.length, 'image')} pinned by digest`);
+    return judgeImages(ID, subject.pod, ({ reference }) => (reference.digest === undefined ? 'is not pinned by digest' : undefined), 'pinned by digest');
   },
 };

@@ -1,8 +1,7 @@
 // Seeds 001 and 002: only images from registries the organisation trusts (its own, its CI's) may run. Without a
 // configured allow-list there is nothing to compare against, so the rule reports a single skip.
-import { containerImages } from '../images.js';
-import { countLabel } from '../containers.js';
-import { skipped, verdict, type Finding } from '../findings.js';
+import { judgeImages } from '../images.js';
+import { skipped } from '../findings.js';
 import type { BuiltinRule } from '../rule.js';
 
 const ID = 'image-registry-not-allowed';
@@ -19,13 +18,6 @@ export const imageRegistryNotAllowed: BuiltinRule = {
     if (subject.type !== 'workload') return [];
     const allowList = options.registryAllowList;
     if (!allowList) return skipped(ID, 'no registry allow-list configured (registries.allowed in the ScanConfiguration)');
-    const { images, invalid } = containerImages(subject.pod);
-    const findings: Finding[] = [...invalid];
-    for (const { image, reference, label, path } of images) {
-      if (!allowList.match(reference)) {
-        findings.push({ path: `${path}.image`, message: `${label} image "${image}" (${reference.name}) is not from an allowed registry` });
-      }
-    }
-    return verdict(ID, findings, `${countLabel(images.length, 'image')} from allowed registries`);
+    return judgeImages(ID, subject.pod, ({ reference }) => (allowList.match(reference) ? undefined : `(${reference.name}) is not from an allowed registry`), 'from allowed registries');
   },
 };
