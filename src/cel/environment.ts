@@ -5,6 +5,7 @@ import { CostMeter, DEFAULT_COST_LIMIT, METER_KEY } from './cost.js';
 import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } from './errors.js';
 import { serialize } from '@marcbachmann/cel-js/serialize';
 import { CostExceeded, enterMeter, instrumentCost, leaveMeter, renameCalls, usesAny, variablesOf } from './instrument.js';
+import { attachCompiled } from './compiled/attach.js';
 import { applyLibrary, namesOf, type CelLibrary } from './library.js';
 import { passNonOptionalReceivers } from './optional-receivers.js';
 import { allowAnyHasReceiver } from './presence.js';
@@ -34,6 +35,11 @@ export interface CelEnvironmentOptions {
   /** Default runtime cost budget of each evaluation (DEFAULT_COST_LIMIT unless set). */
   costLimit?: number;
   limits?: Partial<CelCompileLimits>;
+  /**
+   * Evaluate through closures compiled from the checked expression, falling back to the interpreter for anything
+   * but the plain case (compiled/). Default true; false interprets every expression (to cross-check the two).
+   */
+  compiled?: boolean;
 }
 
 export interface CelEvaluateOptions {
@@ -58,6 +64,8 @@ export interface CelProgram {
   readonly key: string;
   /** The declared variables the expression reads (none: it has one value, computed once and reused). */
   readonly variables: ReadonlySet<string>;
+  /** True when evaluations run through closures compiled from the expression (compiled/), not the interpreter alone. */
+  readonly compiled?: boolean;
   /**
    * Evaluates against an activation of JSON-like values (converted by toCelValue, cached per object).
    * Returns a JSON-like value (fromCelValue) — or a Promise of one when a library function is async.
@@ -86,6 +94,7 @@ export class CelEnvironment {
   readonly #env: Environment;
   readonly #renames: Map<string, string>;
   readonly #costLimit: number;
+  readonly #compiled: boolean;
   readonly #limits: CelCompileLimits;
   readonly #declared: ReadonlySet<string>;
   /** Constants and functions of volatile libraries. */
@@ -108,6 +117,7 @@ export class CelEnvironment {
     for (const [name, type] of Object.entries(options.variables ?? {})) this.#env.registerVariable(name, type);
     this.#declared = new Set(Object.keys(options.variables ?? {}));
     this.#costLimit = options.costLimit ?? DEFAULT_COST_LIMIT;
+    this.#compiled = options.compiled ?? true;
   }
 
   compile(expression: string): CelProgram {
@@ -127,10 +137,11 @@ export class CelEnvironment {
     const checked = parsed.check();
     if (!checked.valid) throw compileError(checked.error, expression);
     passNonOptionalReceivers(parsed.ast);
-    instrumentCost(parsed.ast);
+    const argumentNodes = instrumentCost(parsed.ast);
+    const compiled = this.#compiled && attachCompiled(parsed.ast as never, argumentNodes);
     const variables = variablesOf(parsed.ast, this.#declared);
     const once = variables.size === 0 && !usesAny(parsed.ast, this.#volatile);
-    return new Program(expression, checked.type ?? 'dyn', key, variables, once, parsed, this.#costLimit, this.#renames);
+    return new Program(expression, checked.type ?? 'dyn', key, variables, once, compiled, parsed, this.#costLimit, this.#renames);
   }
 }
 
@@ -163,6 +174,7 @@ class Program implements CelProgram {
     readonly variables: ReadonlySet<string>,
     /** The expression reads no variable and no volatile function: it has one value. */
     private readonly isConstant: boolean,
+    readonly compiled: boolean,
     private readonly parsed: (context?: Record<string, unknown>) => unknown,
     private readonly costLimit: number,
     private readonly renames: ReadonlyMap<string, string>,

@@ -58,8 +58,16 @@ export function renameCalls(root: unknown, renames: ReadonlyMap<string, string>)
   });
 }
 
-/** Wraps every node's evaluation with cost accounting; call after type-checking (which fixes each node's evaluator). */
-export function instrumentCost(root: unknown): void {
+/** The meter of the evaluation a node runs in. */
+export function meterOf(ctx: EvalContext): CostMeter {
+  return runningMeter ?? (ctx.getValue(METER_KEY) as CostMeter);
+}
+
+/**
+ * Wraps every node's evaluation with cost accounting; call after type-checking (which fixes each node's evaluator).
+ * Returns the nodes charged for their size (operands of functions and operators).
+ */
+export function instrumentCost(root: unknown): ReadonlySet<AstNode> {
   const argumentNodes = new Set<AstNode>();
   walk(root, (node) => {
     if (!CALL_OPS.has(node.op)) return;
@@ -69,7 +77,7 @@ export function instrumentCost(root: unknown): void {
     const inner = innerEvaluate(node);
     const chargeSize = argumentNodes.has(node);
     node.evaluate = function meteredEvaluate(ev, ast, ctx) {
-      const meter = runningMeter ?? (ctx.getValue(METER_KEY) as CostMeter);
+      const meter = meterOf(ctx);
       if (++meter.cost > meter.limit) throw new CostExceeded(meter.limit, node.pos);
       const result = inner(ev, ast, ctx);
       if (chargeSize && typeof result !== 'boolean') {
@@ -79,6 +87,7 @@ export function instrumentCost(root: unknown): void {
       return result;
     };
   });
+  return argumentNodes;
 }
 
 /**
