@@ -5,7 +5,7 @@ import { CostMeter, DEFAULT_COST_LIMIT, METER_KEY } from './cost.js';
 import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } from './errors.js';
 import { serialize } from '@marcbachmann/cel-js/serialize';
 import { CostExceeded, enterMeter, instrumentCost, leaveMeter, renameCalls, usesAny, variablesOf } from './instrument.js';
-import { attachCompiled } from './compiled/attach.js';
+import { attachCompiled, INTERPRET, type DirectRun, type EvaluatorRef } from './compiled/attach.js';
 import { applyLibrary, namesOf, type CelLibrary } from './library.js';
 import { passNonOptionalReceivers } from './optional-receivers.js';
 import { allowAnyHasReceiver } from './presence.js';
@@ -95,6 +95,8 @@ export class CelEnvironment {
   readonly #renames: Map<string, string>;
   readonly #costLimit: number;
   readonly #compiled: boolean;
+  /** The evaluator of this environment, for compiled programs to run without the interpreter's entry. */
+  readonly #evaluator: EvaluatorRef = {};
   readonly #limits: CelCompileLimits;
   readonly #declared: ReadonlySet<string>;
   /** Constants and functions of volatile libraries. */
@@ -138,10 +140,10 @@ export class CelEnvironment {
     if (!checked.valid) throw compileError(checked.error, expression);
     passNonOptionalReceivers(parsed.ast);
     const argumentNodes = instrumentCost(parsed.ast);
-    const compiled = this.#compiled && attachCompiled(parsed.ast as never, argumentNodes);
+    const direct = this.#compiled ? attachCompiled(parsed.ast as never, argumentNodes, this.#evaluator) : undefined;
     const variables = variablesOf(parsed.ast, this.#declared);
     const once = variables.size === 0 && !usesAny(parsed.ast, this.#volatile);
-    return new Program(expression, checked.type ?? 'dyn', key, variables, once, compiled, parsed, this.#costLimit, this.#renames);
+    return new Program(expression, checked.type ?? 'dyn', key, variables, once, direct, parsed, this.#costLimit, this.#renames);
   }
 }
 
@@ -174,11 +176,16 @@ class Program implements CelProgram {
     readonly variables: ReadonlySet<string>,
     /** The expression reads no variable and no volatile function: it has one value. */
     private readonly isConstant: boolean,
-    readonly compiled: boolean,
+    /** The compiled form, run directly on the activation (compiled/attach.ts), when the expression compiled. */
+    private readonly direct: DirectRun | undefined,
     private readonly parsed: (context?: Record<string, unknown>) => unknown,
     private readonly costLimit: number,
     private readonly renames: ReadonlyMap<string, string>,
   ) {}
+
+  get compiled(): boolean {
+    return this.direct !== undefined;
+  }
 
   evaluate(activation: Record<string, unknown> = {}, options: CelEvaluateOptions = {}): unknown {
     const bound = activation[METER_KEY];
@@ -199,7 +206,8 @@ class Program implements CelProgram {
     const previous = enterMeter(meter);
     let result: unknown;
     try {
-      result = this.parsed(context);
+      result = this.direct === undefined ? INTERPRET : this.direct(context, meter);
+      if (result === INTERPRET) result = this.parsed(context);
     } catch (error) {
       const failure = this.evaluationError(error, meter);
       if (this.isConstant && !(failure instanceof CelCostLimitError)) this.#constant = { error: failure, cost: meter.cost - before };

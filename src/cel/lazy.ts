@@ -17,11 +17,12 @@ import type { CelLibrary } from './library.js';
 
 const BINDING = Symbol('binding');
 
-const enum State {
-  Unevaluated = 0,
-  Evaluating = 1,
-  Value = 2,
-  Error = 3,
+/** A variable being evaluated (a use of it now is a cycle). */
+const EVALUATING: unique symbol = Symbol('evaluating');
+
+/** A variable whose evaluation failed: each use throws the error. */
+class Failed {
+  constructor(readonly error: unknown) {}
 }
 
 /** Values of shared variables by key, with the cost of computing each. */
@@ -30,8 +31,7 @@ export type SharedValues = Map<string, { value: unknown; cost: number }>;
 interface Binding {
   context: Record<string, unknown>;
   shared: SharedValues | undefined;
-  states: State[];
-  /** The value, or the error, of each variable by index. */
+  /** Each variable's value by index: undefined until evaluated, EVALUATING meanwhile, a Failed when it failed. */
   results: unknown[];
 }
 
@@ -88,42 +88,39 @@ export class LazyVariables {
    * variables can use earlier ones.
    */
   bind(context: Record<string, unknown>, shared?: SharedValues): object {
-    const count = this.#names.length;
-    return new this.#ctor({ context, shared, states: new Array<State>(count).fill(State.Unevaluated), results: new Array(count) });
+    return new this.#ctor({ context, shared, results: new Array(this.#names.length) });
   }
 
   #resolve(binding: Binding, index: number): unknown {
-    switch (binding.states[index]) {
-      case State.Value:
-        return binding.results[index];
-      case State.Error:
-        throw binding.results[index];
-      case State.Evaluating:
-        throw new Error(`variable "${this.#names[index]}" refers to itself`);
+    const known = binding.results[index];
+    if (known !== undefined) {
+      if (known === EVALUATING) throw new Error(`variable "${this.#names[index]}" refers to itself`);
+      if (known instanceof Failed) throw known.error;
+      return known;
     }
     const program = this.#programs[index];
     if (!program) throw new Error(`variable "${this.#names[index]}" has no compiled expression`);
     const key = binding.shared && this.#shareAs[index];
     const meter = binding.context[METER_KEY] as CostMeter;
-    const known = key ? binding.shared!.get(key) : undefined;
-    if (known) {
-      meter.cost += known.cost;
+    const shared = key ? binding.shared!.get(key) : undefined;
+    if (shared) {
+      meter.cost += shared.cost;
       if (meter.cost > meter.limit) throw new CelCostLimitError(meter.limit, program.expression);
-      binding.results[index] = known.value;
-      binding.states[index] = State.Value;
-      return known.value;
+      return (binding.results[index] = shared.value);
     }
-    binding.states[index] = State.Evaluating;
+    binding.results[index] = EVALUATING;
     const before = meter.cost;
+    let value: unknown;
     try {
-      binding.results[index] = program.evaluate(binding.context, { raw: true });
-      binding.states[index] = State.Value;
-      const value = binding.results[index];
-      if (key && !(value instanceof Promise)) binding.shared!.set(key, { value, cost: meter.cost - before });
+      value = program.evaluate(binding.context, RAW);
     } catch (error) {
-      binding.results[index] = error;
-      binding.states[index] = State.Error;
+      binding.results[index] = new Failed(error);
+      throw error;
     }
-    return this.#resolve(binding, index);
+    binding.results[index] = value;
+    if (key && !(value instanceof Promise)) binding.shared!.set(key, { value, cost: meter.cost - before });
+    return value;
   }
 }
+
+const RAW = { raw: true } as const;

@@ -29,6 +29,14 @@ export function toCelValue(value: unknown): unknown {
   return out;
 }
 
+/**
+ * toCelValue without the per-object cache, for callers that keep the result themselves: with many objects alive,
+ * the cache's bookkeeping costs the collector more than converting does.
+ */
+export function convertToCel(value: unknown): unknown {
+  return convert(value, 0);
+}
+
 function convert(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'number':
@@ -72,14 +80,14 @@ function convertMap(value: Map<unknown, unknown>, depth: number): Map<unknown, u
 function convertObject(value: object, depth: number): object {
   const source = value as Record<string, unknown>;
   let copy: Record<string, unknown> | undefined;
-  const keys = Object.keys(source);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
+  // for…in with an own-property check rather than Object.keys: no array of keys per object.
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
     const v = source[key];
     const out = v === null || v === undefined ? undefined : convert(v, depth);
     if (!copy) {
       if (out === v && v !== undefined) continue;
-      copy = copyOf(source, keys, i);
+      copy = copyBefore(source, key);
     }
     if (out !== undefined) copy[key] = out;
   }
@@ -87,12 +95,15 @@ function convertObject(value: object, depth: number): object {
 }
 
 /**
- * The first `count` entries of an object, in a null-prototype object: no inherited key can be reached from an
+ * The entries of an object before `stop`, in a null-prototype object: no inherited key can be reached from an
  * expression, and a `__proto__` key is an ordinary entry.
  */
-function copyOf(source: Record<string, unknown>, keys: readonly string[], count: number): Record<string, unknown> {
+function copyBefore(source: Record<string, unknown>, stop: string): Record<string, unknown> {
   const copy: Record<string, unknown> = Object.create(null);
-  for (let i = 0; i < count; i++) copy[keys[i]!] = source[keys[i]!];
+  for (const key in source) {
+    if (key === stop) break;
+    if (Object.hasOwn(source, key)) copy[key] = source[key];
+  }
   return copy;
 }
 

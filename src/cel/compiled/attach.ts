@@ -2,40 +2,67 @@
 // authority: whenever compiled code bails, the interpreter evaluates the expression from the start, charging the
 // meter as it always does. The compiled attempt's own cost is only added when it succeeds, so an expression is
 // charged the same either way.
+//
+// Compiled code runs either inside the interpreter's entry (the root node's evaluation, given the interpreter's
+// evaluator and root context) or, once the environment's evaluator is known, directly on an activation: without a
+// root context per evaluation, which is most of what a short expression costs.
+import type { CostMeter } from '../cost.js';
 import { meterOf, walk, type AstNode, type EvalContext, type EvaluateFn } from '../instrument.js';
 import { Frame, type Evaluator, type RootContext } from './frame.js';
 import { NodeCompiler, Unsupported } from './compile-node.js';
 
+/** The interpreter's evaluator of one environment, learnt from its first evaluation. */
+export interface EvaluatorRef {
+  ev?: Evaluator;
+}
+
+/** What runDirect returns when the interpreter must evaluate the expression. */
+export const INTERPRET: unique symbol = Symbol('interpret');
+
+/** Evaluates a compiled expression on an activation of CEL values, charging `meter`; INTERPRET when it cannot. */
+export type DirectRun = (activation: Record<string, unknown>, meter: CostMeter) => unknown;
+
 /**
- * Replaces the evaluation of an instrumented, checked AST's root with its compiled form. Returns false (and
- * leaves the AST alone) when the expression has something the compiler does not handle or may be asynchronous.
+ * Replaces the evaluation of an instrumented, checked AST's root with its compiled form and returns the direct
+ * form. Returns undefined (and leaves the AST alone) when the expression has something the compiler does not
+ * handle or may be asynchronous.
  */
-export function attachCompiled(root: AstNode, argumentNodes: ReadonlySet<AstNode>): boolean {
-  if (mayBeAsync(root)) return false;
+export function attachCompiled(root: AstNode, argumentNodes: ReadonlySet<AstNode>, evaluator: EvaluatorRef): DirectRun | undefined {
+  if (mayBeAsync(root)) return undefined;
   const compiler = new NodeCompiler(argumentNodes);
   let run;
   try {
     run = compiler.compile(root);
   } catch (error) {
-    if (error instanceof Unsupported) return false;
+    if (error instanceof Unsupported) return undefined;
     throw error;
   }
   const slots = compiler.slotCount;
-  const interpreted = root.evaluate;
-  root.evaluate = function evaluateCompiled(this: AstNode, ev: unknown, ast: unknown, ctx: EvalContext): unknown {
-    const meter = meterOf(ctx);
-    const frame = new Frame(ev as Evaluator, ctx as unknown as RootContext, meter, slots);
+  const reusable = new Frame(slots);
+  const attempt = (ev: Evaluator, ctx: RootContext | undefined, activation: Record<string, unknown> | undefined, meter: CostMeter): unknown => {
+    const frame = (reusable.busy ? new Frame(slots) : reusable).enter(ev, ctx, activation, meter);
     let value: unknown;
     try {
       value = run(frame);
     } catch {
-      return interpreted.call(this, ev, ast, ctx);
+      return INTERPRET;
+    } finally {
+      frame.leave();
     }
-    if (value instanceof Promise || frame.cost + meter.cost > meter.limit) return interpreted.call(this, ev, ast, ctx);
+    if (value instanceof Promise || frame.cost + meter.cost > meter.limit) return INTERPRET;
     meter.cost += frame.cost;
     return value;
+  };
+  const interpreted = root.evaluate;
+  root.evaluate = function evaluateCompiled(this: AstNode, ev: unknown, ast: unknown, ctx: EvalContext): unknown {
+    evaluator.ev = ev as Evaluator;
+    const value = attempt(ev as Evaluator, ctx as unknown as RootContext, undefined, meterOf(ctx));
+    return value === INTERPRET ? interpreted.call(this, ev, ast, ctx) : value;
   } satisfies EvaluateFn;
-  return true;
+  return (activation, meter) => {
+    const ev = evaluator.ev;
+    return ev === undefined ? INTERPRET : attempt(ev, undefined, activation, meter);
+  };
 }
 
 /**

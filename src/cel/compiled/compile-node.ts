@@ -164,7 +164,7 @@ export class NodeCompiler {
       const slot = this.#scopes[i]!.slot;
       return (f) => (f.cost++, f.slots[slot]);
     }
-    return (f) => (f.cost++, f.ctx.getCheckedValue(f.ev, node));
+    return (f) => (f.cost++, f.variable(node));
   }
 
   /** `a.b`: a JSON map's entry directly when the interpreter would read it as a map; anything else by its handler. */

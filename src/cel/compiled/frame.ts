@@ -12,6 +12,12 @@ export interface RootContext {
   getCheckedValue(ev: Evaluator, node: unknown): unknown;
 }
 
+/** An identifier node: the variable's name and the type the checker gave it. */
+export interface IdentifierNode {
+  args: unknown;
+  checkedType?: { matchesValueType(value: unknown, ev: Evaluator): boolean };
+}
+
 /**
  * Thrown by compiled code whenever evaluation leaves the plain case — any error, a value of an unexpected type, an
  * asynchronous result, a cost over budget: the interpreter then evaluates the whole expression and gives the exact
@@ -24,14 +30,44 @@ export class Frame {
   cost = 0;
   /** Iteration variables and accumulators of the comprehensions, by slot. */
   readonly slots: unknown[];
+  /** Set while an evaluation uses the frame: a program evaluated within its own evaluation gets a new frame. */
+  busy = false;
+  ev!: Evaluator;
+  meter!: CostMeter;
+  /** The interpreter's root context, when compiled code runs inside the interpreter's entry… */
+  private ctx: RootContext | undefined;
+  /** …else the activation itself. */
+  private activation: Record<string, unknown> | undefined;
 
-  constructor(
-    readonly ev: Evaluator,
-    readonly ctx: RootContext,
-    readonly meter: CostMeter,
-    slotCount: number,
-  ) {
+  constructor(slotCount: number) {
     this.slots = slotCount === 0 ? NO_SLOTS : new Array<unknown>(slotCount);
+  }
+
+  /** Prepares the frame for an evaluation (frames are reused: one evaluation allocates none). */
+  enter(ev: Evaluator, ctx: RootContext | undefined, activation: Record<string, unknown> | undefined, meter: CostMeter): this {
+    this.busy = true;
+    this.cost = 0;
+    this.ev = ev;
+    this.ctx = ctx;
+    this.activation = activation;
+    this.meter = meter;
+    return this;
+  }
+
+  /** Ends the evaluation, letting go of what it read. */
+  leave(): void {
+    this.busy = false;
+    this.ctx = undefined;
+    this.activation = undefined;
+    this.slots.fill(undefined);
+  }
+
+  /** A variable of the activation, as the interpreter's root context reads it (anything unusual: BAIL). */
+  variable(node: IdentifierNode): unknown {
+    if (this.ctx) return this.ctx.getCheckedValue(this.ev, node);
+    const value = this.activation![node.args as string];
+    if (value === undefined || !node.checkedType?.matchesValueType(value, this.ev)) throw BAIL;
+    return value;
   }
 
   /** Bounds a loop: the budget is checked exactly by the interpreter, which takes over once it is exceeded. */

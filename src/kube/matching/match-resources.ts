@@ -3,7 +3,7 @@
 // Parsed once at load (errors name the field path); matching is a pure function of the admission attributes.
 import { matchesLabelSelector, labelsOf, parseLabelSelector, type LabelSelector } from './label-selector.js';
 import { namespaceLabelsOf, type AdmissionAttributes } from './attributes.js';
-import { equivalentGroups } from './resources.js';
+import { servesSameObjects } from './resources.js';
 
 export interface ResourceRule {
   apiGroups: string[];
@@ -83,11 +83,13 @@ function parseRules(value: unknown, path: string, errors: string[]): ResourceRul
 
 /** Whether the request is in scope: selectors match, some resourceRule matches and no excludeResourceRule does. */
 export function matchesResources(match: MatchResources, attrs: AdmissionAttributes): boolean {
+  // Loops rather than callbacks: this runs for every policy and every object.
   if (!matchesNamespaceSelector(match.namespaceSelector, attrs)) return false;
   if (!matchesObjectSelector(match.objectSelector, attrs)) return false;
-  if (match.excludeResourceRules.some((rule) => matchesRule(rule, attrs, 'Exact'))) return false;
+  for (const rule of match.excludeResourceRules) if (matchesRule(rule, attrs, 'Exact')) return false;
   if (match.resourceRules.length === 0) return true;
-  return match.resourceRules.some((rule) => matchesRule(rule, attrs, match.matchPolicy));
+  for (const rule of match.resourceRules) if (matchesRule(rule, attrs, match.matchPolicy)) return true;
+  return false;
 }
 
 /** Cluster-scoped objects other than Namespaces are never filtered out by a namespaceSelector (as the API server does). */
@@ -101,20 +103,35 @@ function matchesNamespaceSelector(selector: LabelSelector | undefined, attrs: Ad
 /** The object selector matches when either the new or the old object's labels satisfy it. */
 function matchesObjectSelector(selector: LabelSelector | undefined, attrs: AdmissionAttributes): boolean {
   if (!selector) return true;
-  return [attrs.object, attrs.oldObject].some((o) => o !== null && matchesLabelSelector(selector, labelsOf(o)));
+  return (attrs.object !== null && matchesLabelSelector(selector, labelsOf(attrs.object))) || (attrs.oldObject !== null && matchesLabelSelector(selector, labelsOf(attrs.oldObject)));
 }
 
 export function matchesRule(rule: ResourceRule, attrs: AdmissionAttributes, matchPolicy: MatchResources['matchPolicy']): boolean {
-  if (!rule.operations.some((op) => op === '*' || op === attrs.operation)) return false;
+  if (!includesOrStar(rule.operations, attrs.operation)) return false;
   if (!matchesScope(rule.scope, attrs)) return false;
   if (rule.resourceNames.length > 0 && !rule.resourceNames.includes(attrs.name)) return false;
   const { group, version, resource } = attrs.resource;
-  if (!rule.resources.some((r) => matchesResourceName(r, resource, attrs.subResource))) return false;
-  const versionOk = rule.apiVersions.some((v) => v === '*' || v === version);
-  const groups = matchPolicy === 'Equivalent' ? equivalentGroups(group, resource) : [group];
-  const groupOk = rule.apiGroups.some((g) => g === '*' || groups.includes(g));
+  if (!matchesSomeResourceName(rule.resources, resource, attrs.subResource)) return false;
+  const versionOk = includesOrStar(rule.apiVersions, version);
+  if (matchPolicy !== 'Equivalent') return versionOk && includesOrStar(rule.apiGroups, group);
   // Equivalent also admits another served version of the same group/resource: the API server converts the request.
-  return groupOk && (versionOk || (matchPolicy === 'Equivalent' && rule.apiGroups.some((g) => g !== '*' && groups.includes(g))));
+  let namedGroup = false;
+  let starGroup = false;
+  for (const g of rule.apiGroups) {
+    if (g === '*') starGroup = true;
+    else if (g === group || servesSameObjects(g, group, resource)) namedGroup = true;
+  }
+  return namedGroup || (starGroup && versionOk);
+}
+
+function includesOrStar(values: readonly string[], value: string): boolean {
+  for (const v of values) if (v === '*' || v === value) return true;
+  return false;
+}
+
+function matchesSomeResourceName(patterns: readonly string[], resource: string, subResource: string): boolean {
+  for (const pattern of patterns) if (matchesResourceName(pattern, resource, subResource)) return true;
+  return false;
 }
 
 function matchesScope(scope: ResourceRule['scope'], attrs: AdmissionAttributes): boolean {
@@ -127,8 +144,9 @@ function matchesScope(scope: ResourceRule['scope'], attrs: AdmissionAttributes):
 function matchesResourceName(pattern: string, resource: string, subResource: string): boolean {
   if (pattern === '*/*') return true;
   const slash = pattern.indexOf('/');
-  const [res, sub] = slash < 0 ? [pattern, ''] : [pattern.slice(0, slash), pattern.slice(slash + 1)];
+  if (slash < 0) return (pattern === '*' || pattern === resource) && subResource === '';
+  const res = pattern.slice(0, slash);
   if (res !== '*' && res !== resource) return false;
-  if (slash < 0) return subResource === '';
+  const sub = pattern.slice(slash + 1);
   return sub === '*' || sub === subResource;
 }

@@ -113,15 +113,12 @@ const EQUIVALENT_GROUPS: readonly [string, string, readonly string[]][] = [
   ['networking.k8s.io', 'extensions', ['ingresses', 'networkpolicies']],
 ];
 
-/** The groups that serve `group/resource` as the same objects, `group` first. */
-export function equivalentGroups(group: string, resource: string): string[] {
-  const groups = [group];
+/** Whether `other` serves `group/resource` as the same objects (matchPolicy Equivalent). */
+export function servesSameObjects(other: string, group: string, resource: string): boolean {
   for (const [a, b, resources] of EQUIVALENT_GROUPS) {
-    if (!resources.includes(resource)) continue;
-    if (group === a) groups.push(b);
-    else if (group === b) groups.push(a);
+    if (((group === a && other === b) || (group === b && other === a)) && resources.includes(resource)) return true;
   }
-  return groups;
+  return false;
 }
 
 /** The API server's default plural for a kind without a declared one. */

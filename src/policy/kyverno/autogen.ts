@@ -5,6 +5,7 @@
 // and kind.
 import type { KubeObject } from '../../kube/object.js';
 import { podTemplateOf } from '../../kube/pod-template.js';
+import type { ObjectView } from '../vap/cel-activation.js';
 
 export const AUTOGEN_ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
 
@@ -27,16 +28,16 @@ export function autogenRuleName(rule: string, kind: string): string {
   return name.length > 63 ? name.slice(0, 63) : name;
 }
 
-const podViews = new WeakMap<KubeObject, KubeObject | undefined>();
+/** The name under which activations keep the pod template view (CelActivation.view). */
+export const POD_TEMPLATE_VIEW = 'kyverno.autogen.pod';
 
 /**
- * The Pod a controller stamps out, as autogen rules see it; undefined when the object has no pod template.
- * Built once per object, so every policy sees the same view (and the CEL layer converts it once).
+ * The Pods a controller's objects stamp out, as autogen rules see them; undefined when an object has no pod
+ * template. Activations build it once per request, so every policy sees (and converts) the same view.
  */
-export function podViewOf(object: KubeObject | null): KubeObject | null | undefined {
-  if (object === null) return null;
-  if (!podViews.has(object)) podViews.set(object, buildPodView(object));
-  return podViews.get(object);
+export function podTemplateView(object: KubeObject | null, oldObject: KubeObject | null): ObjectView | undefined {
+  const view = { object: object && buildPodView(object), oldObject: oldObject && buildPodView(oldObject) };
+  return view.object === undefined || view.oldObject === undefined ? undefined : (view as ObjectView);
 }
 
 function buildPodView(object: KubeObject): KubeObject | undefined {

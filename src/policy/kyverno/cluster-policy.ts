@@ -17,7 +17,7 @@ import {
 } from '../vap/program-spec.js';
 import { CompiledPolicyProgram, type ProgramResult } from '../vap/program.js';
 import { ANY_RULE } from '../vap/outcomes.js';
-import { AUTOGEN_ANNOTATION, CLUSTER_POLICY_CONTROLLERS, autogenRuleName, podViewOf } from './autogen.js';
+import { AUTOGEN_ANNOTATION, CLUSTER_POLICY_CONTROLLERS, POD_TEMPLATE_VIEW, autogenRuleName, podTemplateView } from './autogen.js';
 import { kyvernoLibraries } from './libraries.js';
 import { excludedBy, matchesBlock, parseMatchBlock, type MatchBlock, type RequesterRoles } from './match.js';
 import { severityOf } from './metadata.js';
@@ -192,7 +192,7 @@ export function createClusterPolicy(spec: ClusterPolicySpec, options: ClusterPol
       const roles = requesterRoles(input);
       const outcomes: RuleOutcome[] = [];
       for (const { rule, program } of compiled) {
-        const target = ruleTarget(rule, spec.controllers, attrs, roles);
+        const target = ruleTarget(rule, spec.controllers, attrs, roles, activation);
         if (!target) continue;
         const properties = { failureAction: rule.failureAction };
         if (rule.unsupported) {
@@ -200,7 +200,7 @@ export function createClusterPolicy(spec: ClusterPolicySpec, options: ClusterPol
             properties: { ...properties, unsupported: rule.unsupported } });
           continue;
         }
-        outcomes.push(...evaluateRule(rule, program!, target, attrs, activation, lookup).map((o) => ({ ...o, properties: { ...properties, ...o.properties } })));
+        outcomes.push(...evaluateRule(rule, program!, target, attrs, lookup).map((o) => ({ ...o, properties: { ...properties, ...o.properties } })));
       }
       if (outcomes.length === 0) {
         return [{ rule: ANY_RULE, result: 'skip', message: `no rule of ${spec.name} matches ${attrs.resource.kind} ${attrs.name}; the policy does not apply` }];
@@ -217,14 +217,14 @@ function requesterRoles(input: EvaluationInput): RequesterRoles {
 
 interface RuleTarget {
   name: string;
-  object: KubeObject | null;
-  oldObject: KubeObject | null;
+  /** The request's objects, or the pod template view of a controller for an autogen rule. */
+  activation: CelActivation;
 }
 
 /** Which form of the rule judges this object: the rule itself, its autogen rule, or none. */
-function ruleTarget(rule: ClusterPolicyRule, controllers: string[], attrs: AdmissionAttributes, roles: RequesterRoles): RuleTarget | undefined {
+function ruleTarget(rule: ClusterPolicyRule, controllers: string[], attrs: AdmissionAttributes, roles: RequesterRoles, shared: CelActivation): RuleTarget | undefined {
   if (matchesBlock(rule.match, attrs, roles) && !excludedBy(rule.exclude, attrs, roles)) {
-    return { name: rule.name, object: attrs.object, oldObject: attrs.oldObject };
+    return { name: rule.name, activation: shared };
   }
   // Kyverno's autogen rules match controller kinds in any version (e.g. batch/v1beta1 CronJobs).
   const { group, kind } = attrs.resource;
@@ -232,13 +232,11 @@ function ruleTarget(rule: ClusterPolicyRule, controllers: string[], attrs: Admis
   // The autogen rule is the rule with its Pod kinds replaced by the controllers: match everything else as a Pod.
   const asPod: AdmissionAttributes = { ...attrs, resource: { ...attrs.resource, group: '', version: 'v1', kind: 'Pod', resource: 'pods' } };
   if (!matchesBlock(rule.match, asPod, roles) || excludedBy(rule.exclude, asPod, roles)) return undefined;
-  const object = podViewOf(attrs.object);
-  const oldObject = podViewOf(attrs.oldObject);
-  if (object === undefined || oldObject === undefined) return undefined;
-  return { name: autogenRuleName(rule.name, kind), object, oldObject };
+  const activation = shared.view(POD_TEMPLATE_VIEW, podTemplateView);
+  return activation && { name: autogenRuleName(rule.name, kind), activation };
 }
 
-function evaluateRule(rule: ClusterPolicyRule, program: CompiledPolicyProgram, target: RuleTarget, attrs: AdmissionAttributes, shared: CelActivation, lookup: ObjectLookup): RuleOutcome[] {
+function evaluateRule(rule: ClusterPolicyRule, program: CompiledPolicyProgram, target: RuleTarget, attrs: AdmissionAttributes, lookup: ObjectLookup): RuleOutcome[] {
   const cel = rule.cel!;
   let paramsList: (KubeObject | null)[] = [null];
   if (cel.paramKind) {
@@ -249,8 +247,7 @@ function evaluateRule(rule: ClusterPolicyRule, program: CompiledPolicyProgram, t
     }
     paramsList = resolved.params;
   }
-  const judged = target.object === attrs.object && target.oldObject === attrs.oldObject ? shared : shared.judging(target.object, target.oldObject);
-  return paramsList.map((params) => ruleOutcome(target.name, program.evaluate(judged.withParams(params)), cel.message));
+  return paramsList.map((params) => ruleOutcome(target.name, program.evaluate(target.activation.withParams(params)), cel.message));
 }
 
 /** One outcome per rule, as Kyverno reports it: fail if any expression fails, error if one errors, else pass. */

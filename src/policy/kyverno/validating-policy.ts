@@ -16,7 +16,7 @@ import {
   FieldErrors, readAuditAnnotations, readFailurePolicy, readNamedExpressions, readValidations, type ProgramSpec,
 } from '../vap/program-spec.js';
 import { CompiledPolicyProgram } from '../vap/program.js';
-import { podViewOf, VALIDATING_POLICY_CONTROLLERS } from './autogen.js';
+import { POD_TEMPLATE_VIEW, podTemplateView, VALIDATING_POLICY_CONTROLLERS } from './autogen.js';
 import { kyvernoLibraries } from './libraries.js';
 import { severityOf } from './metadata.js';
 
@@ -89,7 +89,7 @@ function autogenTargets(match: MatchResources, controllers: unknown): Validating
 export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: ObjectLookup = EMPTY_LOOKUP): Policy {
   const program = new CompiledPolicyProgram(spec.program, { libraries: kyvernoLibraries(lookup) });
   // Shared by the outcomes of every evaluation: frozen, so that no reader can change another result's properties.
-  const style = { violation: 'fail', ruleOf: validationRuleId, properties: Object.freeze({ validationActions: spec.validationActions }) } as const;
+  const style = { violation: 'fail', ruleOf: validationRuleId, properties: Object.freeze({ validationActions: spec.validationActions }), passCache: new WeakMap() } as const;
   return {
     name: spec.name,
     title: spec.annotations['policies.kyverno.io/title'] ?? `ValidatingPolicy ${spec.name}`,
@@ -99,26 +99,20 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
       if (spec.namespace !== undefined && attrs.namespace !== spec.namespace) {
         return [{ rule: ANY_RULE, result: 'skip', message: `${spec.name} only applies in namespace ${spec.namespace}` }];
       }
-      let activation = shared;
-      if (!matchesResources(spec.matchConstraints, attrs)) {
-        const podView = autogenView(spec, attrs);
-        if (!podView) {
-          return [{ rule: ANY_RULE, result: 'skip', message: `${attrs.resource.kind} ${attrs.name} is outside the matchConstraints of ${spec.name}; the policy does not apply` }];
-        }
-        activation = activation.judging(podView.object, podView.oldObject);
+      const activation = matchesResources(spec.matchConstraints, attrs) ? shared : autogenJudges(spec, attrs) ? shared.view(POD_TEMPLATE_VIEW, podTemplateView) : undefined;
+      if (!activation) {
+        return [{ rule: ANY_RULE, result: 'skip', message: `${attrs.resource.kind} ${attrs.name} is outside the matchConstraints of ${spec.name}; the policy does not apply` }];
       }
-      return outcomesOf(program.evaluate(activation), style);
+      // Outcomes are never modified by their readers; the all-passed ones are shared (and frozen).
+      return outcomesOf(program.evaluate(activation), style) as RuleOutcome[];
     },
   };
 }
 
-function autogenView(spec: ValidatingPolicySpec, attrs: AdmissionAttributes): { object: KubeObject | null; oldObject: KubeObject | null } | undefined {
+/** Whether an autogen rule of the policy judges this controller (its pod template, through podTemplateView). */
+function autogenJudges(spec: ValidatingPolicySpec, attrs: AdmissionAttributes): boolean {
   const { group, kind, version } = attrs.resource;
   const target = spec.autogen.find((t) => t.group === group && t.kind === kind);
-  if (!target || version !== 'v1' || attrs.subResource !== '') return undefined;
-  if (!target.operations.some((op) => op === '*' || op === attrs.operation)) return undefined;
-  const object = podViewOf(attrs.object);
-  const oldObject = podViewOf(attrs.oldObject);
-  if (object === undefined || oldObject === undefined) return undefined;
-  return { object, oldObject };
+  if (!target || version !== 'v1' || attrs.subResource !== '') return false;
+  return target.operations.some((op) => op === '*' || op === attrs.operation);
 }

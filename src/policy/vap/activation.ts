@@ -47,20 +47,27 @@ export interface PreparedInput {
   activation: CelActivation;
 }
 
-const prepared = new WeakMap<EvaluationInput, Map<ObjectLookup, PreparedInput>>();
+interface PreparedEntry extends PreparedInput {
+  lookup: ObjectLookup;
+  /** The same input prepared with other lookups (rare: policies loaded with different object indexes). */
+  others?: Map<ObjectLookup, PreparedInput>;
+}
+
+const prepared = new WeakMap<EvaluationInput, PreparedEntry>();
 
 /**
  * Attributes and activation of an input, built once per input and lookup and shared by every policy that judges
  * it: converting the objects to CEL values would dominate evaluation time if it were repeated per policy.
  */
 export function prepareInput(input: EvaluationInput, lookup: ObjectLookup): PreparedInput {
-  let perLookup = prepared.get(input);
-  if (!perLookup) prepared.set(input, (perLookup = new Map()));
-  let entry = perLookup.get(lookup);
-  if (!entry) {
+  const entry = prepared.get(input);
+  if (entry?.lookup === lookup) return entry;
+  let other = entry?.others?.get(lookup);
+  if (!other) {
     const attrs = attributesOfInput(input, lookup);
-    entry = { attrs, activation: CelActivation.of(attrs) };
-    perLookup.set(lookup, entry);
+    other = { attrs, activation: CelActivation.of(attrs) };
+    if (!entry) prepared.set(input, { ...other, lookup });
+    else (entry.others ??= new Map()).set(lookup, other);
   }
-  return entry;
+  return other;
 }

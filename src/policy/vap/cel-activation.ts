@@ -2,7 +2,7 @@
 // as CEL values. Each is converted on first read and kept for every policy judging the same input, so an object
 // no expression reads (a Deployment judged through its pod template) is never converted, and one that many read is
 // converted once.
-import { toCelValue, type SharedValues } from '../../cel/index.js';
+import { convertToCel, type SharedValues } from '../../cel/index.js';
 import { admissionRequestOf, type AdmissionAttributes } from '../../kube/matching/attributes.js';
 import type { KubeObject } from '../../kube/object.js';
 import { servedForm } from './served-form.js';
@@ -16,7 +16,8 @@ class JudgedObjects {
    * reused by the others judging the same objects.
    */
   readonly shared: SharedValues = new Map();
-  readonly views: { object: KubeObject | null; oldObject: KubeObject | null; judged: JudgedObjects }[] = [];
+  /** Views of the request's objects by name (e.g. autogen's pod template view); undefined: there is no such view. */
+  views: Map<string, JudgedObjects | undefined> | undefined;
   #object: unknown = UNSET;
   #oldObject: unknown = UNSET;
   #request: unknown = UNSET;
@@ -24,19 +25,19 @@ class JudgedObjects {
 
   constructor(
     readonly attrs: AdmissionAttributes,
-    private readonly rawObject: KubeObject | null,
-    private readonly rawOldObject: KubeObject | null,
+    readonly rawObject: KubeObject | null,
+    readonly rawOldObject: KubeObject | null,
     /** For a view: the request's objects, whose request and namespace the view keeps. */
     private readonly request: JudgedObjects | undefined,
   ) {}
 
   get object(): unknown {
-    if (this.#object === UNSET) this.#object = servedForm(this.rawObject, toCelValue(this.rawObject));
+    if (this.#object === UNSET) this.#object = servedForm(this.rawObject, convertToCel(this.rawObject));
     return this.#object;
   }
 
   get oldObject(): unknown {
-    if (this.#oldObject === UNSET) this.#oldObject = servedForm(this.rawOldObject, toCelValue(this.rawOldObject));
+    if (this.#oldObject === UNSET) this.#oldObject = servedForm(this.rawOldObject, convertToCel(this.rawOldObject));
     return this.#oldObject;
   }
 
@@ -45,7 +46,7 @@ class JudgedObjects {
     if (this.request) return this.request.admissionRequest;
     if (this.#request === UNSET) {
       const { object: _object, oldObject: _oldObject, ...rest } = admissionRequestOf(this.attrs);
-      const request = toCelValue(rest) as Record<string, unknown>;
+      const request = convertToCel(rest) as Record<string, unknown>;
       if (this.object !== null) request.object = this.object;
       if (this.oldObject !== null) request.oldObject = this.oldObject;
       this.#request = request;
@@ -55,7 +56,7 @@ class JudgedObjects {
 
   get namespaceObject(): unknown {
     if (this.request) return this.request.namespaceObject;
-    if (this.#namespaceObject === UNSET) this.#namespaceObject = toCelValue(this.attrs.namespaceObject);
+    if (this.#namespaceObject === UNSET) this.#namespaceObject = convertToCel(this.attrs.namespaceObject);
     return this.#namespaceObject;
   }
 }
@@ -90,7 +91,7 @@ export class CelActivation {
   }
 
   get params(): unknown {
-    if (this.#params === UNSET) this.#params = toCelValue(this.rawParams);
+    if (this.#params === UNSET) this.#params = convertToCel(this.rawParams);
     return this.#params;
   }
 
@@ -104,13 +105,23 @@ export class CelActivation {
   }
 
   /**
-   * The activation judging other objects than the request's (an autogen rule's pod view of a controller), with the
-   * same request and params. Views are kept per objects, so the policies judging the same view share its values.
+   * The activation judging a view of the request's objects instead of the objects themselves (an autogen rule's
+   * pod template view of a controller), with the same request and params; undefined when `make` finds no view.
+   * Views are built once per request and name, so the policies judging the same view share its values.
    */
-  judging(object: KubeObject | null, oldObject: KubeObject | null): CelActivation {
-    const views = this.judged.views;
-    let view = views.find((v) => v.object === object && v.oldObject === oldObject);
-    if (!view) views.push((view = { object, oldObject, judged: new JudgedObjects(this.judged.attrs, object, oldObject, this.judged) }));
-    return new CelActivation(view.judged, this.rawParams);
+  view(name: string, make: (object: KubeObject | null, oldObject: KubeObject | null) => ObjectView | undefined): CelActivation | undefined {
+    const views = (this.judged.views ??= new Map());
+    let judged = views.get(name);
+    if (judged === undefined && !views.has(name)) {
+      const objects = make(this.judged.rawObject, this.judged.rawOldObject);
+      judged = objects && new JudgedObjects(this.judged.attrs, objects.object, objects.oldObject, this.judged);
+      views.set(name, judged);
+    }
+    return judged && new CelActivation(judged, this.rawParams);
   }
+}
+
+export interface ObjectView {
+  object: KubeObject | null;
+  oldObject: KubeObject | null;
 }

@@ -1,7 +1,7 @@
 // Turns a program's result into rule outcomes. A violation becomes `fail` or `warn` depending on how the policy
 // is enforced; `properties.violation` marks it either way, so `gatehouse test` can compare with Kyverno's `fail`.
 import type { RuleOutcome } from '../policy.js';
-import type { ProgramResult } from './program.js';
+import type { ProgramResult, ValidationOutcome } from './program.js';
 
 export const ANY_RULE = '*';
 
@@ -12,9 +12,21 @@ export interface OutcomeStyle {
   /** The rule a validation's field path belongs to. */
   ruleOf(path: string): string;
   properties?: Record<string, unknown>;
+  /**
+   * Keeps the outcome of each validation that holds, by validation outcome, when the style is used for many
+   * evaluations (one per policy): outcomes are read-only, so the same object can be returned every time.
+   */
+  passCache?: WeakMap<ValidationOutcome | ProgramResult, RuleOutcome | readonly RuleOutcome[]>;
 }
 
-export function outcomesOf(result: ProgramResult, style: OutcomeStyle): RuleOutcome[] {
+export function outcomesOf(result: ProgramResult, style: OutcomeStyle): readonly RuleOutcome[] {
+  if (result.kind !== 'evaluated' || !result.allPassed || !style.passCache) return derive(result, style);
+  let outcomes = style.passCache.get(result) as readonly RuleOutcome[] | undefined;
+  if (!outcomes) style.passCache.set(result, (outcomes = Object.freeze(derive(result, style))));
+  return outcomes;
+}
+
+function derive(result: ProgramResult, style: OutcomeStyle): RuleOutcome[] {
   const properties = style.properties;
   switch (result.kind) {
     case 'not-matched':
@@ -25,7 +37,13 @@ export function outcomesOf(result: ProgramResult, style: OutcomeStyle): RuleOutc
       // Outcomes without a violation share one properties object (RuleOutcome properties are read-only).
       const common = withKeys(hasKeys(result.auditAnnotations) ? { ...properties, auditAnnotations: result.auditAnnotations } : properties);
       if (result.validations.length === 0) return [withProperties({ rule: ANY_RULE, result: 'pass', message: 'no validation applies' }, common)];
+      const cache = common === withKeys(properties) ? style.passCache : undefined;
       return result.validations.map((v) => {
+        if (v.status === 'pass' && cache) {
+          let outcome = cache.get(v) as RuleOutcome | undefined;
+          if (!outcome) cache.set(v, (outcome = Object.freeze(withProperties({ rule: style.ruleOf(v.path), result: 'pass', message: v.message }, common))));
+          return outcome;
+        }
         const rule = style.ruleOf(v.path);
         if (v.status !== 'fail') return withProperties({ rule, result: v.status, message: v.message }, common);
         const outcome: RuleOutcome = { rule, result: style.violation, message: `${style.violationPrefix ?? ''}${v.message}` };

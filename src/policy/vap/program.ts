@@ -32,7 +32,16 @@ export interface ValidationOutcome {
 export type ProgramResult =
   | { kind: 'not-matched'; condition: string }
   | { kind: 'error'; message: string }
-  | { kind: 'evaluated'; validations: ValidationOutcome[]; auditAnnotations: Record<string, string> };
+  | {
+      kind: 'evaluated';
+      validations: readonly ValidationOutcome[];
+      auditAnnotations: Record<string, string>;
+      /**
+       * Set on the one result a program returns whenever every validation holds and there are no audit
+       * annotations (frozen, the same object every time), so what is derived from it can be derived once.
+       */
+      allPassed?: true;
+    };
 
 /** A compile error with the field path of the expression it concerns. */
 export class ProgramCompileError extends Error {
@@ -52,7 +61,11 @@ interface CompiledExpression {
 interface CompiledValidation extends CompiledExpression {
   spec: ValidationSpec;
   messageProgram?: CelProgram;
+  /** Its outcome when it holds: the same (frozen) object every time. */
+  passed: ValidationOutcome;
 }
+
+const NO_ANNOTATIONS: Record<string, string> = Object.freeze({});
 
 export interface ProgramOptions {
   /** Kyverno's libraries (resource, image…) or none for plain ValidatingAdmissionPolicy. */
@@ -67,6 +80,7 @@ export class CompiledPolicyProgram {
   private readonly auditAnnotations: (CompiledExpression & { key: string })[];
   private readonly failurePolicy: FailurePolicy;
   private readonly costBudget: number;
+  private readonly allPassed: ProgramResult;
 
   /** Throws ProgramCompileError listing every expression that does not compile. */
   constructor(spec: ProgramSpec, options: ProgramOptions = {}) {
@@ -96,7 +110,8 @@ export class CompiledPolicyProgram {
     }
     this.matchConditions = spec.matchConditions.map((c: NamedExpression) => ({ name: c.name, ...compile(c.expression, `${c.path}.expression`, 'bool') }));
     this.validations = spec.validations.map((v) => {
-      const compiled: CompiledValidation = { spec: v, ...compile(v.expression, `${v.path}.expression`, 'bool') };
+      const passed = Object.freeze<ValidationOutcome>({ path: v.path, status: 'pass', message: 'validation passed' });
+      const compiled: CompiledValidation = { spec: v, passed, ...compile(v.expression, `${v.path}.expression`, 'bool') };
       if (v.messageExpression !== undefined) compiled.messageProgram = compile(v.messageExpression, `${v.path}.messageExpression`, 'string').program;
       return compiled;
     });
@@ -104,6 +119,7 @@ export class CompiledPolicyProgram {
     if (errors.length > 0) throw new AggregateProgramError(errors);
     this.failurePolicy = spec.failurePolicy;
     this.costBudget = options.costBudget ?? POLICY_COST_BUDGET;
+    this.allPassed = Object.freeze({ kind: 'evaluated', validations: Object.freeze(this.validations.map((v) => v.passed)), auditAnnotations: NO_ANNOTATIONS, allPassed: true });
   }
 
   evaluate(input: CelActivation): ProgramResult {
@@ -121,19 +137,25 @@ export class CompiledPolicyProgram {
       return this.failurePolicy === 'Fail' ? { kind: 'error', message: conditionErrors.join('; ') } : { kind: 'not-matched', condition: 'error ignored (failurePolicy Ignore)' };
     }
 
-    const validations: ValidationOutcome[] = [];
-    for (const validation of this.validations) {
+    // Outcomes are collected only once one is not a pass: the common case returns the shared all-passed result.
+    let validations: ValidationOutcome[] | undefined;
+    for (let i = 0; i < this.validations.length; i++) {
+      const validation = this.validations[i]!;
       const value = this.run(validation, context);
+      if (value === true && validations === undefined) continue;
+      validations ??= this.validations.slice(0, i).map((v) => v.passed);
       if (value instanceof Failure) {
         if (this.failurePolicy === 'Fail') validations.push({ path: validation.path, status: 'error', message: value.message });
       } else if (value === true) {
-        validations.push({ path: validation.path, status: 'pass', message: 'validation passed' });
+        validations.push(validation.passed);
       } else {
         const outcome: ValidationOutcome = { path: validation.path, status: 'fail', message: this.messageOf(validation, context) };
         if (validation.spec.reason) outcome.reason = validation.spec.reason;
         validations.push(outcome);
       }
     }
+    if (this.auditAnnotations.length === 0) return validations === undefined ? this.allPassed : { kind: 'evaluated', validations, auditAnnotations: NO_ANNOTATIONS };
+    validations ??= this.validations.map((v) => v.passed);
     const auditAnnotations: Record<string, string> = {};
     for (const annotation of this.auditAnnotations) {
       const value = this.run(annotation, context);
