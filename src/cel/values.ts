@@ -15,6 +15,8 @@ import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 
 const converted = new WeakMap<object, unknown>();
 
+const SMALL_INTS: (bigint | undefined)[] = new Array(16_384);
+
 /** Bound on nesting of input values: deeper objects are rejected rather than recursed into. */
 export const MAX_VALUE_DEPTH = 100;
 
@@ -40,7 +42,9 @@ export function convertToCel(value: unknown): unknown {
 function convert(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'number':
-      return Number.isInteger(value) ? BigInt(value) : value;
+      if (!Number.isInteger(value)) return value;
+      // Ports, counts, seconds, ids: small ints are converted once and shared (BigInts are immutable values).
+      return value >= 0 && value < SMALL_INTS.length ? (SMALL_INTS[value] ??= BigInt(value)) : BigInt(value);
     case 'string':
     case 'boolean':
     case 'bigint':

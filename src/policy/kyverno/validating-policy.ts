@@ -112,7 +112,11 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
 /** Whether an autogen rule of the policy judges this controller (its pod template, through podTemplateView). */
 function autogenJudges(spec: ValidatingPolicySpec, attrs: AdmissionAttributes): boolean {
   const { group, kind, version } = attrs.resource;
-  const target = spec.autogen.find((t) => t.group === group && t.kind === kind);
-  if (!target || version !== 'v1' || attrs.subResource !== '') return false;
-  return target.operations.some((op) => op === '*' || op === attrs.operation);
+  if (version !== 'v1' || attrs.subResource !== '') return false;
+  for (const target of spec.autogen) {
+    if (target.group !== group || target.kind !== kind) continue;
+    for (const op of target.operations) if (op === '*' || op === attrs.operation) return true;
+    return false;
+  }
+  return false;
 }
