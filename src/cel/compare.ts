@@ -1,6 +1,7 @@
 // Ordering and equality of CEL values, for library functions (min, max, isSorted, indexOf, sets, sort).
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { celError } from './fail.js';
+import { isPlainObject } from './values.js';
 
 /** -1, 0 or 1; numbers compare across int, uint and double as Kubernetes' CrossTypeNumericComparisons do. */
 export function celCompare(a: unknown, b: unknown): number {
@@ -91,9 +92,7 @@ export function celEquals(a: unknown, b: unknown): boolean {
 }
 
 function isMap(v: object): boolean {
-  if (v instanceof Map) return true;
-  const proto = Object.getPrototypeOf(v);
-  return proto === null || proto === Object.prototype;
+  return v instanceof Map || isPlainObject(v);
 }
 
 function mapEntries(v: object): [unknown, unknown][] {

@@ -7,6 +7,8 @@
 //   its size: strings and bytes 0.1 per character/byte, lists and maps 1 per element.
 // Exceeding the budget throws CelCostLimitError at the node that crossed it.
 
+import { isPlainObject } from './values.js';
+
 /** The API server's per-expression runtime cost limit (apiserver PerCallLimit). */
 export const DEFAULT_COST_LIMIT = 1_000_000;
 
@@ -28,7 +30,7 @@ export function sizeCost(value: unknown): number {
   if (Array.isArray(value)) return value.length;
   if (value instanceof Uint8Array) return value.length / 10;
   if (value instanceof Map || value instanceof Set) return value.size;
-  if (Object.getPrototypeOf(value) === null || Object.getPrototypeOf(value) === Object.prototype) {
+  if (isPlainObject(value)) {
     let n = 0;
     for (const _ in value) n++;
     return n;

@@ -46,4 +46,4 @@ export { CostMeter, DEFAULT_COST_LIMIT } from './cost.js';
 export type { CelConstant, CelFunction, CelLibrary, CelType } from './library.js';
 export { celError } from './fail.js';
 export { LazyVariables, type SharedValues } from './lazy.js';
-export { convertToCel, fromCelValue, toCelValue } from './values.js';
+export { convertToCel, fromCelValue, newCelMap, toCelValue } from './values.js';

@@ -99,11 +99,26 @@ function convertObject(value: object, depth: number): object {
 }
 
 /**
- * The entries of an object before `stop`, in a null-prototype object: no inherited key can be reached from an
- * expression, and a `__proto__` key is an ordinary entry.
+ * The prototype of converted maps: empty, frozen, with no prototype itself, so no inherited key can be reached
+ * from an expression and a `__proto__` key is an ordinary entry. (Unlike Object.create(null), objects created
+ * from it keep V8's fast property layout, which expressions read many times.)
  */
+const MAP_PROTOTYPE: object = Object.freeze(Object.create(null));
+
+/** A new, empty map as conversion makes them. */
+export function newCelMap(): Record<string, unknown> {
+  return Object.create(MAP_PROTOTYPE) as Record<string, unknown>;
+}
+
+/** A plain object the evaluator reads as a CEL map (a JSON object, or a map conversion made). */
+export function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null || proto === MAP_PROTOTYPE;
+}
+
+/** The entries of an object before `stop`, in a new CEL map. */
 function copyBefore(source: Record<string, unknown>, stop: string): Record<string, unknown> {
-  const copy: Record<string, unknown> = Object.create(null);
+  const copy = newCelMap();
   for (const key in source) {
     if (key === stop) break;
     if (Object.hasOwn(source, key)) copy[key] = source[key];
@@ -116,10 +131,6 @@ function isJsonContainer(value: object): boolean {
   return Array.isArray(value) || value instanceof Map || isPlainObject(value);
 }
 
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 export function fromCelValue(value: unknown): unknown {
   switch (typeof value) {

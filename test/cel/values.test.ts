@@ -20,7 +20,12 @@ test('unchanged parts of an input are shared, changed parts copied, and the inpu
 test('a __proto__ key is an ordinary entry and inherited keys are out of reach', () => {
   const input = JSON.parse('{"__proto__": {"polluted": 1}, "n": 1, "m": {"s": "x"}}') as Record<string, unknown>;
   const out = toCelValue(input) as Record<string, unknown>;
-  assert.equal(Object.getPrototypeOf(out), null);
+  // Nothing is inherited: the prototype is empty, frozen and has none itself.
+  const proto = Object.getPrototypeOf(out) as object;
+  assert.equal(Object.getPrototypeOf(proto), null);
+  assert.deepEqual(Reflect.ownKeys(proto), []);
+  assert.ok(Object.isFrozen(proto));
+  assert.equal('toString' in out, false);
   assert.deepEqual(Object.keys(out), ['__proto__', 'n', 'm']);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(evalCel('object["__proto__"].polluted == 1 && !has(object.m.toString) && !("constructor" in object.m)', { object: input }), true);

@@ -195,9 +195,16 @@ export class NodeCompiler {
     return (f) => {
       f.cost++;
       let object = left(f);
-      if (object instanceof Optional) object = object.orValue(undefined);
       if (object === undefined) return undefined;
-      if (isPlainMap(object)) return hasOwn(object, key) ? object[key] : undefined;
+      if (isPlainMap(object)) {
+        const value = object[key];
+        return value !== undefined && hasOwn(object, key) ? value : undefined;
+      }
+      if (object instanceof Optional) {
+        object = object.orValue(undefined);
+        if (object === undefined) return undefined;
+        if (isPlainMap(object)) return hasOwn(object, key) ? object[key] : undefined;
+      }
       return (handle(object, key, node, f.ev) as Optional).orValue(undefined);
     };
   }

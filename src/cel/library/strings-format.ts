@@ -2,6 +2,7 @@
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { compareStrings, typeName } from '../compare.js';
 import { celError } from '../fail.js';
+import { isPlainObject } from '../values.js';
 
 export function formatString(format: string, args: unknown[]): string {
   let out = '';
@@ -101,7 +102,7 @@ function asString(arg: unknown): string {
   if (arg instanceof Date) return arg.toISOString().replace(/\.?0+Z$/, 'Z');
   if (arg instanceof Duration) return arg.toString();
   if (Array.isArray(arg)) return `[${arg.map((v) => asString(v)).join(', ')}]`;
-  if (arg instanceof Map || Object.getPrototypeOf(arg) === null || Object.getPrototypeOf(arg) === Object.prototype) {
+  if (arg instanceof Map || isPlainObject(arg as object)) {
     const entries = arg instanceof Map ? [...arg] : Object.entries(arg as object);
     const rendered = entries.map(([k, v]) => [asString(k), asString(v)] as const);
     rendered.sort((a, b) => compareStrings(a[0], b[0]));

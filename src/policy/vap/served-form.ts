@@ -4,6 +4,7 @@
 // policies test for (`object.rules == null`). Such fields of the built-in kinds are listed here, by group and kind.
 import type { KubeObject } from '../../kube/object.js';
 import { groupOf } from '../../kube/object.js';
+import { newCelMap } from '../../cel/index.js';
 
 const NULL_WHEN_UNSET: ReadonlyMap<string, { group: string; fields: readonly string[] }> = new Map([
   // rbac/v1 Role.Rules and ClusterRole.Rules: `json:"rules"`.
@@ -19,7 +20,7 @@ export function servedForm(object: KubeObject | null, converted: unknown): unkno
   const { fields } = entry;
   if (fields.every((f) => f in map)) return converted;
   // A copy: the converted object is cached and shared with other readers of the same input.
-  const served: Record<string, unknown> = Object.assign(Object.create(null), map);
+  const served: Record<string, unknown> = Object.assign(newCelMap(), map);
   for (const field of fields) if (!(field in served)) served[field] = null;
   return served;
 }
