@@ -35,6 +35,12 @@ interface Binding {
   results: unknown[];
 }
 
+/**
+ * What every `variables` value is an instance of: compiled expressions read its fields (the variables' getters)
+ * directly instead of through the evaluator's typed-field lookup.
+ */
+export class BoundVariables {}
+
 export class LazyVariables {
   /** The CEL type of `variables`: declare the variable with it and add `library` to the environment. */
   readonly typeName = 'kubernetes.Variables';
@@ -53,9 +59,10 @@ export class LazyVariables {
     this.#names = names;
     this.#programs = names.map(() => undefined);
     this.#shareAs = names.map(() => undefined);
-    const ctor = class Variables {
+    const ctor = class Variables extends BoundVariables {
       [BINDING]: Binding;
       constructor(binding: Binding) {
+        super();
         this[BINDING] = binding;
       }
     };

@@ -14,6 +14,7 @@
 // uncompilable, and it is interpreted as before.
 import { Optional } from '@marcbachmann/cel-js';
 import { sizeCost } from '../cost.js';
+import { BoundVariables } from '../lazy.js';
 import type { AstNode } from '../instrument.js';
 import { BAIL, isJsonValue, isPlainMap, NONE, type Evaluator, type Frame, type Run } from './frame.js';
 
@@ -172,7 +173,18 @@ export class NodeCompiler {
     const [leftNode, key] = node.args as [Node, string];
     const left = this.compile(leftNode);
     const handle = handleOf(node);
-    if (!readsAsDyn(handle, 'fieldAccess')) return (f) => (f.cost++, handle(left(f), key, node, f.ev));
+    if (!readsAsDyn(handle, 'fieldAccess')) {
+      return (f) => {
+        f.cost++;
+        const object = left(f);
+        // `variables.x`: every field is a dyn variable, read by its getter (a failed variable throws).
+        if (object instanceof BoundVariables) {
+          const value = (object as unknown as Record<string, unknown>)[key];
+          if (value !== undefined && isJsonValue(value)) return value;
+        }
+        return handle(object, key, node, f.ev);
+      };
+    }
     return (f) => {
       f.cost++;
       const object = left(f);
