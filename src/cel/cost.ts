@@ -4,7 +4,8 @@
 // The model, applied by instrumenting every node of a checked expression:
 // - evaluating any node costs 1 (so each comprehension iteration costs the size of its body);
 // - every argument of a function call or operator (including the receiver of a method call) additionally costs
-//   its size: strings and bytes 0.1 per character/byte, lists and maps 1 per element.
+//   its size: strings and bytes 1 per started 10 characters/bytes, lists and maps 1 per element (whole numbers,
+//   so a total does not depend on the order it is summed in).
 // Exceeding the budget throws CelCostLimitError at the node that crossed it.
 
 import { isPlainObject } from './values.js';
@@ -25,10 +26,10 @@ export const METER_KEY = '@cost';
 
 /** The size charged for an argument value, per the model above. */
 export function sizeCost(value: unknown): number {
-  if (typeof value === 'string') return value.length / 10;
+  if (typeof value === 'string') return Math.ceil(value.length / 10);
   if (typeof value !== 'object' || value === null) return 0;
   if (Array.isArray(value)) return value.length;
-  if (value instanceof Uint8Array) return value.length / 10;
+  if (value instanceof Uint8Array) return Math.ceil(value.length / 10);
   if (value instanceof Map || value instanceof Set) return value.size;
   if (isPlainObject(value)) {
     let n = 0;

@@ -68,13 +68,21 @@ export class NodeCompiler {
 
   /** The node's evaluation with its cost: 1, plus its value's size when it is an operand of a call or operator. */
   compile(node: Node): Run {
-    const body = this.#body(node);
-    if (!this.argumentNodes.has(node)) return body;
-    return (f) => {
-      const value = body(f);
-      if (typeof value !== 'boolean') f.cost += sizeCost(value);
-      return value;
-    };
+    const { run, sized } = this.#operand(node);
+    return sized ? sizedRun(run) : run;
+  }
+
+  /**
+   * The node's evaluation, and whether the caller must add its value's size (a parent that evaluates operands
+   * itself charges their sizes inline rather than through another closure). A literal's size is known: it is
+   * charged with the node.
+   */
+  #operand(node: Node): { run: Run; sized: boolean } {
+    const sized = this.argumentNodes.has(node);
+    if (node.op !== 'value' || node.meta.alternate || node.meta.macro) return { run: this.#body(node), sized };
+    const value = node.args;
+    const cost = 1 + (sized && typeof value !== 'boolean' ? sizeCost(value) : 0);
+    return { run: (f) => ((f.cost += cost), value), sized: false };
   }
 
   #body(node: Node): Run {
@@ -362,17 +370,23 @@ export class NodeCompiler {
   }
 
   #binary(node: Node): Run {
-    const [left, right] = (node.args as Node[]).map((n) => this.compile(n)) as [Run, Run];
+    // Both operands of an operator are charged their size (instrument.ts); charged here, not by a wrapper.
+    const [l, r] = (node.args as Node[]).map((n) => this.#operand(n)) as [{ run: Run; sized: boolean }, { run: Run; sized: boolean }];
+    const left: Run = l.sized ? sizedRun(l.run) : l.run;
+    const right: Run = r.sized ? sizedRun(r.run) : r.run;
     const handle = handleOf(node);
     const generic: Run = (f) => (f.cost++, handle(left(f), right(f), node, f.ev));
     switch (node.op) {
       case '==':
       case '!=': {
         const equal = node.op === '==';
+        const [leftRun, leftSized, rightRun, rightSized] = [l.run, l.sized, r.run, r.sized];
         return (f) => {
           f.cost++;
-          const a = left(f);
-          const b = right(f);
+          const a = leftRun(f);
+          if (leftSized && typeof a !== 'boolean') f.cost += sizeCost(a);
+          const b = rightRun(f);
+          if (rightSized && typeof b !== 'boolean') f.cost += sizeCost(b);
           // Strings, bools and ints of the same type are equal exactly when identical, for every overload.
           const type = typeof a;
           if (type === typeof b && (type === 'string' || type === 'boolean' || type === 'bigint')) return (a === b) === equal;
@@ -473,6 +487,15 @@ const INT_COMPARISONS: Record<string, (a: bigint, b: bigint) => boolean> = {
   '>': (a, b) => a > b,
   '>=': (a, b) => a >= b,
 };
+
+/** A run that also charges its value's size. */
+function sizedRun(run: Run): Run {
+  return (f) => {
+    const value = run(f);
+    if (typeof value !== 'boolean') f.cost += sizeCost(value);
+    return value;
+  };
+}
 
 function handleOf(node: Node): (...args: unknown[]) => unknown {
   if (typeof node.handle !== 'function') throw new Unsupported(`${node.op} without a handler`);
