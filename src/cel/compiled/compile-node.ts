@@ -205,34 +205,30 @@ export class NodeCompiler {
   }
 
   /**
-   * `a.?b` as the value it holds, or undefined for none — what every consumer of an optional chain needs; the
-   * interpreter's Optional is built only where the optional itself is the result. Its cost is 1: an optional has no size.
+   * `a.?b.?c` as the value it holds, or undefined for none — what every consumer of an optional chain needs; the
+   * interpreter's Optional is built only where the optional itself is the result. The whole chain is one loop;
+   * each selection costs 1, whether or not an earlier one found nothing (an optional has no size).
    */
   #optionalSelect(node: Node): Run {
-    const [leftNode, key] = node.args as [Node, string];
-    const left = this.#optionalOperand(leftNode);
-    const handle = handleOf(node);
+    const steps: OptionalStep[] = [];
+    let base = node;
+    while (isOptionalSelection(base)) {
+      const [leftNode, key] = base.args as [Node, string];
+      steps.unshift({ node: base, key, handle: handleOf(base) });
+      base = leftNode;
+    }
+    const start = this.compile(base);
     return (f) => {
-      f.cost++;
-      let object = left(f);
-      if (object === undefined) return undefined;
-      if (isPlainMap(object)) {
-        const value = object[key];
-        return value !== undefined && hasOwn(object, key) ? value : undefined;
-      }
-      if (object instanceof Optional) {
-        object = object.orValue(undefined);
-        if (object === undefined) return undefined;
-        if (isPlainMap(object)) return hasOwn(object, key) ? object[key] : undefined;
-      }
-      return (handle(object, key, node, f.ev) as Optional).orValue(undefined);
+      f.cost += steps.length;
+      let object = start(f);
+      for (let i = 0; i < steps.length && object !== undefined; i++) object = selectOptional(object, steps[i]!, f);
+      return object;
     };
   }
 
-  /** An operand read through `.?` or `orValue`: an inner optional selection stays unwrapped. */
+  /** An operand read through `.?` or `orValue`: an optional selection stays unwrapped. */
   #optionalOperand(node: Node): Run {
-    if (node.op === '.?' && !node.meta.alternate && !node.meta.macro) return this.#optionalSelect(node);
-    return this.compile(node);
+    return isOptionalSelection(node) ? this.#optionalSelect(node) : this.compile(node);
   }
 
   /** `a[i]`: a list element directly for an int index in range; anything else by its handler. */
@@ -487,6 +483,31 @@ const INT_COMPARISONS: Record<string, (a: bigint, b: bigint) => boolean> = {
   '>': (a, b) => a > b,
   '>=': (a, b) => a >= b,
 };
+
+interface OptionalStep {
+  node: Node;
+  key: string;
+  handle: (...args: unknown[]) => unknown;
+}
+
+function isOptionalSelection(node: Node): boolean {
+  return node.op === '.?' && !node.meta.alternate && !node.meta.macro;
+}
+
+/** One step of an optional chain: the entry of a map, or what the selection's handler finds; undefined for none. */
+function selectOptional(object: unknown, step: OptionalStep, f: Frame): unknown {
+  const key = step.key;
+  if (isPlainMap(object)) {
+    const value = object[key];
+    return value !== undefined && hasOwn(object, key) ? value : undefined;
+  }
+  if (object instanceof Optional) {
+    object = object.orValue(undefined);
+    if (object === undefined) return undefined;
+    if (isPlainMap(object)) return hasOwn(object, key) ? object[key] : undefined;
+  }
+  return (step.handle(object, key, step.node, f.ev) as Optional).orValue(undefined);
+}
 
 /** A run that also charges its value's size. */
 function sizedRun(run: Run): Run {
