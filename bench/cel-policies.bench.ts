@@ -19,7 +19,7 @@ import { runInNewContext } from 'node:vm';
 import type { KubeObject } from '../src/kube/object.js';
 import { readManifests } from '../src/kube/manifest-files.js';
 import type { ManifestEntry } from '../src/kube/manifests.js';
-import { toCelValue } from '../src/cel/index.js';
+import { convertToCel } from '../src/cel/index.js';
 import { compilePolicies } from '../src/policy/loader/load-policies.js';
 import type { Policy } from '../src/policy/policy.js';
 import { createPodSecurityPolicy } from '../src/policy/pss/index.js';
@@ -83,7 +83,7 @@ for (let round = 0; round < ROUNDS; round++) {
   if (round % 2 === 0) (builtIn(), cel());
   else (cel(), builtIn());
   // The part of the CEL figure spent turning objects into CEL values (at most once per object, shared by all policies).
-  convertMs.push(timed((objects) => objects.forEach((object) => toCelValue(object))));
+  convertMs.push(timed((objects) => objects.forEach((object) => convertToCel(object))));
 }
 
 const allEntries = await entriesOf([library]);
