@@ -1,6 +1,6 @@
 // Admission webhook throughput and latency on loopback, with autocannon as the load generator.
 //
-//   node --import tsx bench/admission.bench.ts [--duration 60] [--rate 1000] [--connections 16] [--workers N]
+//   node --import tsx bench/admission.bench.ts [--duration 60] [--rate 1000] [--connections 16] [--workers N] [--rounds 3]
 //
 // Subject: the `gatehouse admission` command itself (`--workers N`, default one per core) with Pod Security
 // Standards restricted plus the Kyverno pod-security ValidatingPolicy set (../shared/conformance/kyverno/
@@ -8,7 +8,11 @@
 // worker processes sharing the port): an HTTPS webhook that parses the AdmissionReview and allows it.
 // The load generator (one process) runs on the same machine, so server workers and load generator share its cores;
 // the summary says how many there are.
-// Peak requests/s and latency of both come from autocannon (closed loop: as fast as the server answers). The fixed
+// Peak requests/s and latency of both come from autocannon (closed loop: as fast as the server answers), in rounds
+// that alternate baseline and subject (medians reported), each with the CPU time per request of the server's
+// processes and of the load generator (Linux /proc): with the load generator on the same cores, the baseline's peak
+// is bounded by the load generator as much as by its own cost, so the ratio of server CPU per request says what the
+// ratio of peaks would be if the servers had the cores to themselves. The fixed
 // rate runs open loop instead (paced below): autocannon's rate limit sends each second's quota as a burst at the
 // start of the second, which measures bursts, not a steady 1,000 requests/s. The subject's RSS (all its processes)
 // is sampled each second during the fixed-rate run: flat memory = no growth from first to last sample.
@@ -19,9 +23,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { defaultWorkerCount } from '../src/admission/workers.js';
+import { defaultWorkerCount } from '../src/server/workers.js';
 import { createTestTls } from '../test/support/tls.js';
-import { fmt, percentile } from './support/stats.js';
+import { ownCpuSeconds, processTreeCpuSeconds } from './support/process-cpu.js';
+import { fmt, median, percentile } from './support/stats.js';
 
 /** The part of autocannon's API used here (the package ships no type declarations). */
 interface LoadResult {
@@ -29,6 +34,7 @@ interface LoadResult {
   latency: { p50: number; p99: number };
   errors: number;
   non2xx: number;
+  '2xx': number;
 }
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<LoadResult>;
 
@@ -143,6 +149,34 @@ async function load(url: string, ca: string, options: { duration: number; connec
   });
 }
 
+interface Peak {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  /** CPU time per answered request of the server's processes and of the load generator (this process). */
+  serverCpuUs: number;
+  loadCpuUs: number;
+}
+
+async function peak(served: Served, ca: string, options: { duration: number; connections: number }): Promise<Peak> {
+  const server = processTreeCpuSeconds(served.child.pid!);
+  const own = ownCpuSeconds();
+  const r = await load(served.url, ca, options);
+  const answered = Math.max(1, r['2xx'] + r.non2xx);
+  return {
+    rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.non2xx,
+    serverCpuUs: ((processTreeCpuSeconds(served.child.pid!) - server) * 1e6) / answered,
+    loadCpuUs: ((ownCpuSeconds() - own) * 1e6) / answered,
+  };
+}
+
+function medianPeak(peaks: readonly Peak[]): Peak {
+  const m = (f: (p: Peak) => number) => median(peaks.map(f));
+  return { rps: m((p) => p.rps), p50Ms: m((p) => p.p50Ms), p99Ms: m((p) => p.p99Ms), errors: peaks.reduce((sum, p) => sum + p.errors, 0),
+    serverCpuUs: m((p) => p.serverCpuUs), loadCpuUs: m((p) => p.loadCpuUs) };
+}
+
 interface PacedResult {
   achieved: number;
   p50Ms: number;
@@ -205,37 +239,49 @@ async function main(): Promise<void> {
   const rate = arg('rate', 1000);
   const connections = arg('connections', 16);
   const workers = arg('workers', defaultWorkerCount());
+  const rounds = arg('rounds', 3);
   const tls = await createTestTls();
   const subject = await startGatehouse(workers, tls.serverCertFile, tls.serverKeyFile);
   const baseline = await startBaseline(workers, tls.serverCertFile, tls.serverKeyFile);
   try {
-    const peakDuration = Math.max(5, Math.round(duration / 4));
+    const peakDuration = Math.max(3, Math.round(duration / 4 / rounds));
     await load(subject.url, tls.ca, { duration: 2, connections });
     await load(baseline.url, tls.ca, { duration: 2, connections });
-    const basePeak = await load(baseline.url, tls.ca, { duration: peakDuration, connections });
-    const subjectPeak = await load(subject.url, tls.ca, { duration: peakDuration, connections });
+    const basePeaks: Peak[] = [];
+    const subjectPeaks: Peak[] = [];
+    for (let i = 0; i < rounds; i++) {
+      basePeaks.push(await peak(baseline, tls.ca, { duration: peakDuration, connections }));
+      subjectPeaks.push(await peak(subject, tls.ca, { duration: peakDuration, connections }));
+    }
+    const basePeak = medianPeak(basePeaks);
+    const subjectPeak = medianPeak(subjectPeaks);
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(rssOf(subject.pids)), 1000);
     const fixed = await pacedLoad(subject.url, tls.ca, { duration, connections, rate });
     clearInterval(sampler);
     // The same paced load on the baseline shows what the machine and the load generator add to every latency.
     const baseFixed = await pacedLoad(baseline.url, tls.ca, { duration: Math.max(5, Math.round(duration / 4)), connections, rate });
-    const row = (name: string, r: LoadResult) => ({
-      run: name, 'req/s': fmt(r.requests.average, 0), 'p50 ms': fmt(r.latency.p50), 'p99 ms': fmt(r.latency.p99), errors: r.errors + r.non2xx,
+    const row = (name: string, r: Peak) => ({
+      run: name, 'req/s': fmt(r.rps, 0), 'p50 ms': fmt(r.p50Ms), 'p99 ms': fmt(r.p99Ms), errors: r.errors,
+      'server CPU µs/req': fmt(r.serverCpuUs, 1), 'load generator CPU µs/req': fmt(r.loadCpuUs, 1),
     });
     const paced = (name: string, r: PacedResult) => ({ run: name, 'req/s': fmt(r.achieved, 0), 'p50 ms': fmt(r.p50Ms), 'p99 ms': fmt(r.p99Ms), errors: r.errors });
     const table = [
-      row('baseline peak', basePeak),
-      row('gatehouse peak', subjectPeak),
+      row(`baseline peak (median of ${rounds})`, basePeak),
+      row(`gatehouse peak (median of ${rounds})`, subjectPeak),
       paced(`baseline @${rate}/s (paced)`, baseFixed),
       paced(`gatehouse @${rate}/s (paced)`, fixed),
     ];
     console.table(table);
+    const cpu = (p: Peak) => ({ rps: Math.round(p.rps), serverCpuUsPerRequest: Number(fmt(p.serverCpuUs, 1)), loadGeneratorCpuUsPerRequest: Number(fmt(p.loadCpuUs, 1)) });
     const summary = {
       policies: `PSS restricted + ${existsSync(VPOL) ? 'pod-security-vpol' : 'nothing else (pod-security-vpol not found)'} (${subject.policies} policies)`,
       machine: { cores: availableParallelism(), serverWorkers: workers, loadGenerator: 'one process on the same machine (autocannon for peaks, paced Node client for the fixed rate)' },
       durationSeconds: duration,
-      peakRatioToBaseline: Number((subjectPeak.requests.average / basePeak.requests.average).toFixed(3)),
+      peak: { rounds, secondsPerRound: peakDuration, baseline: cpu(basePeak), gatehouse: cpu(subjectPeak) },
+      peakRatioToBaseline: Number((subjectPeak.rps / basePeak.rps).toFixed(3)),
+      // Gatehouse's peak relative to the baseline's if each server had the cores to itself (no load generator).
+      serverCpuRatioToBaseline: Number((basePeak.serverCpuUs / subjectPeak.serverCpuUs).toFixed(3)),
       fixedRate: {
         target: rate, achieved: Math.round(fixed.achieved), p50Ms: Number(fmt(fixed.p50Ms)), p99Ms: Number(fmt(fixed.p99Ms)), maxMs: Number(fmt(fixed.maxMs)),
         baseline: { p50Ms: Number(fmt(baseFixed.p50Ms)), p99Ms: Number(fmt(baseFixed.p99Ms)), maxMs: Number(fmt(baseFixed.maxMs)) },

@@ -1,12 +1,15 @@
-// Throughput and added latency of `gatehouse proxy`, against the same fixed-response HTTPS upstream reached four
+// Throughput and added latency of `gatehouse proxy`, against the same fixed-response HTTPS upstream reached five
 // ways in one run: directly, through nginx (proxy_pass with upstream keep-alive, no authentication), through the
-// cheapest possible Node proxy (node:https server + keep-alive agent, nothing else: the floor for Node), and through
-// Gatehouse verifying a bearer token (the cached-token path: one token, as a client re-using its credential).
+// cheapest possible Node proxies (an https server forwarding with nothing else, once through node:https with a
+// keep-alive Agent and once through an undici Pool, Gatehouse's client: the floors for Node), and through Gatehouse
+// verifying a bearer token (the cached-token path: one token, as a client re-using its credential).
 // Everything is TLS on loopback (TLS 1.2+ on every hop, upstream connections kept alive and TLS sessions reused on
-// both proxies); nginx runs as many worker processes as Gatehouse. The load generator (autocannon) runs in this
+// every proxy); nginx runs as many worker processes as Gatehouse. The load generator (autocannon) runs in this
 // process. The paths are measured in interleaved rounds so they see the same machine load, and medians are reported.
 //
 //   node --import tsx bench/proxy.bench.ts [--seconds 3] [--rounds 3] [--connections 32] [--workers 1] [--json]
+//     [--paths direct,nginx,node-proxy,node-undici,gatehouse]   (a subset, e.g. to profile one proxy; the
+//                                                                latency check needs direct and gatehouse)
 //
 // Reported per path: requests/s (median of the rounds), CPU time per request of the server processes (Linux: read
 // from /proc, all of a server's processes together), and the connections the upstream accepted (a proxy that
@@ -18,11 +21,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { fmt, median } from './support/stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 /** The part of autocannon's API used here (the package ships no type declarations). */
 interface AutocannonResult {
@@ -42,8 +48,21 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** Child roles: each prints one JSON line with its URL once it listens, then serves until killed. */
+const PATHS = ['direct', 'nginx', 'node-proxy', 'node-undici', 'gatehouse'];
+
+function pathsArg(): Set<string> {
+  const i = process.argv.indexOf('--paths');
+  if (i < 0) return new Set(PATHS);
+  const chosen = (process.argv[i + 1] ?? '').split(',').filter(Boolean);
+  const unknown = chosen.filter((p) => !PATHS.includes(p));
+  if (chosen.length === 0 || unknown.length > 0) throw new Error(`--paths: choose among ${PATHS.join(', ')}`);
+  return new Set(chosen);
+}
+
+/** Child roles (upstream, node-proxy, node-undici): each prints one JSON line with its URL once it listens. */
 async function runRole(role: string, input: Record<string, string>): Promise<void> {
+  // Exiting on SIGTERM (rather than being killed by it) lets BENCH_NODE_OPTIONS=--cpu-prof write its profile.
+  process.once('SIGTERM', () => process.exit(0));
   if (role === 'upstream') {
     const { startFakeApiServer } = await import('../test/support/fake-apiserver.js');
     const server = await startFakeApiServer({ fixedResponse: BODY });
@@ -51,45 +70,64 @@ async function runRole(role: string, input: Record<string, string>): Promise<voi
     console.log(JSON.stringify({ url: server.url, caFile: server.tls.caFile }));
     return;
   }
-  if (role === 'node-proxy') {
-    await runNodeProxy(input);
-    return;
-  }
-  const { loadProxyConfiguration } = await import('../src/proxy/proxy-configuration.js');
-  const { resolveProxySettings } = await import('../src/proxy/settings.js');
-  const { startProxy } = await import('../src/proxy/proxy-server.js');
-  const { createLogger } = await import('../src/server/logger.js');
-  const settings = resolveProxySettings({}, await loadProxyConfiguration(input.config!), input.config!, { env: {}, serviceAccountDir: '/nonexistent' });
-  const proxy = await startProxy(settings, createLogger({ name: 'proxy', level: 'silent' }));
-  process.once('SIGTERM', () => process.exit(0));
-  while (!proxy.authenticator.ready()) await new Promise((r) => setTimeout(r, 20));
-  console.log(JSON.stringify({ url: proxy.url }));
+  await runNodeProxy(input, role === 'node-proxy' ? 'https' : 'undici');
 }
 
 /**
- * The floor for any proxy built on Node's https modules: forwards with a keep-alive agent and nothing else (no
- * authentication, header rules, audit or metrics), so Gatehouse's own cost is what it spends above this.
+ * The floors for any proxy built on Node: an https server that forwards with nothing else (no authentication, header
+ * rules, audit or metrics) through node:https with a keep-alive Agent (`node-proxy`) or through an undici Pool, the
+ * client Gatehouse uses (`node-undici`). Gatehouse's own cost is what it spends above the latter.
  */
-async function runNodeProxy(input: Record<string, string>): Promise<void> {
+async function runNodeProxy(input: Record<string, string>, client: 'https' | 'undici'): Promise<void> {
   const https = await import('node:https');
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 512, ca: readFileSync(input['upstream-ca']!) });
+  const ca = readFileSync(input['upstream-ca']!);
   const upstream = new URL(input.upstream!);
-  const server = https.createServer({ cert: readFileSync(input.cert!), key: readFileSync(input.key!), keepAliveTimeout: 65_000 }, (req, res) => {
-    const forwarded = https.request({ agent, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, servername: 'localhost' }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forwarded.on('error', () => res.destroy());
-    req.pipe(forwarded);
-  });
+  let forward: (req: IncomingMessage, res: ServerResponse) => void;
+  if (client === 'https') {
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 512, ca });
+    forward = (req, res) => {
+      const forwarded = https.request({ agent, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, servername: 'localhost' }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forwarded.on('error', () => res.destroy());
+      req.pipe(forwarded);
+    };
+  } else {
+    const { Pool } = await import('undici');
+    const pool = new Pool(upstream.origin, { connections: 512, connect: { ca, servername: 'localhost' } });
+    forward = (req, res) => {
+      const { host: _host, connection: _connection, ...headers } = req.headers;
+      const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+      pool.dispatch(
+        { method: req.method ?? 'GET', path: req.url ?? '/', headers: headers as Record<string, string>, body: hasBody ? req : null },
+        {
+          onRequestStart: () => {},
+          onResponseStart: (_c, status, answer) => res.writeHead(status, answer),
+          onResponseData: (c, chunk) => {
+            if (!res.write(chunk)) {
+              c.pause();
+              res.once('drain', () => c.resume());
+            }
+          },
+          onResponseEnd: () => res.end(),
+          onResponseError: () => res.destroy(),
+        },
+      );
+    };
+  }
+  const server = https.createServer({ cert: readFileSync(input.cert!), key: readFileSync(input.key!), keepAliveTimeout: 65_000 }, forward);
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: `https://127.0.0.1:${(server.address() as { port: number }).port}` })));
+}
+
+/** BENCH_NODE_OPTIONS (e.g. --cpu-prof) is passed to the server processes only, to profile them. */
+function nodeOptions(): string[] {
+  return process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
 }
 
 function startChild(args: string[]): Promise<{ child: ChildProcess; info: Record<string, string> }> {
   return new Promise((resolve, reject) => {
-    // BENCH_NODE_OPTIONS (e.g. --cpu-prof) is passed to the server processes only, to profile them.
-    const nodeOptions = process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const child = spawn(process.execPath, [...nodeOptions(), '--import', 'tsx', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
@@ -183,18 +221,32 @@ http {
   );
   const child = spawn('nginx', ['-c', conf, '-p', dir, '-e', join(dir, 'nginx-error.log')], { stdio: 'inherit' });
   const url = `https://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetchOnce(url);
-    if (ok) return { child, url };
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await answering(url, undefined, undefined, 'nginx');
+  } catch (err) {
+    child.kill();
+    throw err;
   }
-  child.kill();
-  throw new Error('nginx did not start');
+  return { child, url };
 }
 
-async function fetchOnce(url: string, token?: string): Promise<boolean> {
-  const result = await autocannon({ url: url + PATH, amount: 1, connections: 1, headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return result['2xx'] === 1;
+/** Waits until `url` answers the benchmark request with 200 (up to 30 s: workers and key loading take a moment). */
+async function answering(url: string, ca: string | undefined, token: string | undefined, name: string): Promise<void> {
+  const once = () =>
+    new Promise<boolean>((resolve) => {
+      const req = httpsRequest(url + PATH, { agent: false, ...(ca ? { ca } : { rejectUnauthorized: false }), headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.setTimeout(2000, () => req.destroy());
+      req.on('error', () => resolve(false));
+      req.end();
+    });
+  for (let i = 0; i < 600; i++) {
+    if (await once()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${name} did not answer 200 at ${url}`);
 }
 
 interface Load {
@@ -253,6 +305,7 @@ async function main(): Promise<void> {
   const rounds = arg('rounds', 3);
   const connections = arg('connections', 32);
   const workers = arg('workers', 1);
+  const paths = pathsArg();
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const children: ChildProcess[] = [];
   const { createTestTls } = await import('../test/support/tls.js');
@@ -268,35 +321,45 @@ async function main(): Promise<void> {
     mkdirSync(join(dir, 'credential'));
     writeFileSync(join(dir, 'credential', 'token'), 'bench-token');
     const config = join(dir, 'proxy.yaml');
+    // Fixed ports, so that every worker process listens on the one the load generator is given.
+    const gatehousePort = await freePort();
     writeFileSync(
       config,
       stringify({
         apiVersion: 'gatehouse.dev/v1alpha1',
         kind: 'ProxyConfiguration',
         authenticationConfig: auth,
-        listen: '127.0.0.1:0',
-        operationsListen: '127.0.0.1:0',
+        listen: `127.0.0.1:${gatehousePort}`,
+        operationsListen: `127.0.0.1:${await freePort()}`,
         tls: { certFile: tls.serverCertFile, keyFile: tls.serverKeyFile },
         upstream: { url: upstreamUrl, caFile: upstream.info.caFile, tokenFile: join(dir, 'credential', 'token') },
         auditLog: join(dir, 'audit.log'),
+        logLevel: 'warn',
       }),
     );
-    const gatehouse = await startChild(['--role', 'gatehouse', '--config', config]);
-    children.push(gatehouse.child);
-    const nodeProxy = await startChild(['--role', 'node-proxy', '--upstream', upstreamUrl, '--upstream-ca', upstream.info.caFile!, '--cert', tls.serverCertFile, '--key', tls.serverKeyFile]);
-    children.push(nodeProxy.child);
-    const nginx = await startNginx(dir, upstreamUrl, upstream.info.caFile!, tls.serverCertFile, tls.serverKeyFile, workers);
-    if (nginx) children.push(nginx.child);
-    const token = await issuer.issue(humanClaims(), { expiresIn: 3600 });
-    if (!(await fetchOnce(gatehouse.info.url!, token))) throw new Error('Gatehouse did not answer 200');
+    const targets: Target[] = [];
+    if (paths.has('direct')) targets.push({ name: 'direct', url: upstreamUrl });
+    const nginx = paths.has('nginx') ? await startNginx(dir, upstreamUrl, upstream.info.caFile!, tls.serverCertFile, tls.serverKeyFile, workers) : undefined;
+    if (nginx) {
+      children.push(nginx.child);
+      targets.push({ name: 'nginx', url: nginx.url, pid: nginx.child.pid! });
+    }
+    for (const name of ['node-proxy', 'node-undici'].filter((p) => paths.has(p))) {
+      const nodeProxy = await startChild(['--role', name, '--upstream', upstreamUrl, '--upstream-ca', upstream.info.caFile!, '--cert', tls.serverCertFile, '--key', tls.serverKeyFile]);
+      children.push(nodeProxy.child);
+      targets.push({ name, url: nodeProxy.info.url!, pid: nodeProxy.child.pid! });
+    }
+    if (paths.has('gatehouse')) {
+      // The command as shipped (`gatehouse proxy --config … --workers N`), not an in-process server.
+      const child = spawn(process.execPath, [...nodeOptions(), '--import', 'tsx', MAIN, 'proxy', '--config', config, ...(workers > 1 ? ['--workers', String(workers)] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+      children.push(child);
+      const url = `https://127.0.0.1:${gatehousePort}`;
+      const token = await issuer.issue(humanClaims(), { expiresIn: 3600 });
+      await answering(url, tls.ca, token, 'Gatehouse');
+      targets.push({ name: 'gatehouse', url, token, pid: child.pid! });
+    }
 
     const upstreamPid = upstream.child.pid!;
-    const targets: Target[] = [
-      { name: 'direct', url: upstreamUrl },
-      ...(nginx ? [{ name: 'nginx', url: nginx.url, pid: nginx.child.pid! }] : []),
-      { name: 'node-proxy', url: nodeProxy.info.url!, pid: nodeProxy.child.pid! },
-      { name: 'gatehouse', url: gatehouse.info.url!, token, pid: gatehouse.child.pid! },
-    ];
     const samples: Record<string, Load[]> = {};
     const upstreamOpened: Record<string, number> = {};
     for (const target of targets) {
@@ -313,16 +376,27 @@ async function main(): Promise<void> {
       upstreamOpened[target.name]! += (await upstreamConnections(upstream.child)) - before;
     }
     const peak = Object.fromEntries(Object.entries(samples).map(([name, loads]) => [name, medianLoad(loads)]));
-    const rate = Math.max(100, Math.round(peak.gatehouse!.rps / 2));
-    const half: Record<'direct' | 'gatehouse', Load[]> = { direct: [], gatehouse: [] };
-    for (let round = 0; round < rounds; round++) {
-      half.direct.push(await load(targets[0]!, upstreamPid, seconds, connections, rate));
-      half.gatehouse.push(await load(targets.at(-1)!, upstreamPid, seconds, connections, rate));
+    const direct = targets.find((t) => t.name === 'direct');
+    const gatehouse = targets.find((t) => t.name === 'gatehouse');
+    let atHalf: { rate: number; direct: Load; gatehouse: Load } | undefined;
+    if (direct && gatehouse) {
+      const rate = Math.max(100, Math.round(peak.gatehouse!.rps / 2));
+      const half: Record<'direct' | 'gatehouse', Load[]> = { direct: [], gatehouse: [] };
+      for (let round = 0; round < rounds; round++) {
+        half.direct.push(await load(direct, upstreamPid, seconds, connections, rate));
+        half.gatehouse.push(await load(gatehouse, upstreamPid, seconds, connections, rate));
+      }
+      atHalf = { rate, direct: medianLoad(half.direct), gatehouse: medianLoad(half.gatehouse) };
     }
-    const atHalf = { direct: medianLoad(half.direct), gatehouse: medianLoad(half.gatehouse) };
-    const ratio = nginx ? peak.gatehouse!.rps / peak.nginx!.rps : NaN;
-    const cpuRatio = nginx ? peak.gatehouse!.cpuUsPerRequest / peak.nginx!.cpuUsPerRequest : NaN;
-    const addedP99 = atHalf.gatehouse.p99 - atHalf.direct.p99;
+    /** Gatehouse against another path: requests/s ratio and CPU-per-request ratio (NaN when either is missing). */
+    const against = (name: string) => ({
+      requests: peak.gatehouse && peak[name] ? peak.gatehouse.rps / peak[name].rps : NaN,
+      cpu: peak.gatehouse && peak[name] ? peak.gatehouse.cpuUsPerRequest / peak[name].cpuUsPerRequest : NaN,
+    });
+    const toNginx = against('nginx');
+    const toNode = against('node-proxy');
+    const toUndici = against('node-undici');
+    const addedP99 = atHalf ? atHalf.gatehouse.p99 - atHalf.direct.p99 : NaN;
     const report = {
       seconds,
       rounds,
@@ -334,11 +408,19 @@ async function main(): Promise<void> {
       upstreamCpuMicrosecondsPerRequest: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v.upstreamCpuUsPerRequest)])),
       upstreamConnectionsOpenedDuringWarmups: upstreamOpened,
       errors: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, v.errors])),
-      gatehouseToNginx: Number(fmt(ratio)),
-      gatehouseToNginxCpuPerRequest: Number(fmt(cpuRatio)),
-      halfRate: rate,
-      p99AtHalfRateMs: { direct: atHalf.direct.p99, gatehouse: atHalf.gatehouse.p99, added: Number(fmt(addedP99)) },
-      p50AtHalfRateMs: { direct: atHalf.direct.p50, gatehouse: atHalf.gatehouse.p50 },
+      gatehouseToNginx: Number(fmt(toNginx.requests)),
+      gatehouseToNginxCpuPerRequest: Number(fmt(toNginx.cpu)),
+      gatehouseToNodeProxy: Number(fmt(toNode.requests)),
+      gatehouseToNodeProxyCpuPerRequest: Number(fmt(toNode.cpu)),
+      gatehouseToNodeUndici: Number(fmt(toUndici.requests)),
+      gatehouseToNodeUndiciCpuPerRequest: Number(fmt(toUndici.cpu)),
+      ...(atHalf
+        ? {
+            halfRate: atHalf.rate,
+            p99AtHalfRateMs: { direct: atHalf.direct.p99, gatehouse: atHalf.gatehouse.p99, added: Number(fmt(addedP99)) },
+            p50AtHalfRateMs: { direct: atHalf.direct.p50, gatehouse: atHalf.gatehouse.p50 },
+          }
+        : {}),
     };
     if (process.argv.includes('--json')) {
       console.log(JSON.stringify(report, null, 2));
@@ -352,8 +434,13 @@ async function main(): Promise<void> {
       );
     }
     console.log(`rounds (requests/s): ${Object.entries(report.roundsRequestsPerSecond).map(([k, v]) => `${k} ${v.join('/')}`).join(', ')}`);
-    console.log(nginx ? `gatehouse / nginx requests/s: ${fmt(ratio)} (target ≥ 0.70); CPU per request ${fmt(cpuRatio)}× nginx's` : 'nginx not installed (Debian package nginx): ratio not measured');
-    console.log(`at ${rate} req/s (half of Gatehouse's peak): p99 direct ${fmt(atHalf.direct.p99, 1)} ms, through Gatehouse ${fmt(atHalf.gatehouse.p99, 1)} ms, added ${fmt(addedP99, 1)} ms (target ≤ 2 ms)`);
+    if (paths.has('nginx') && !nginx) console.log('nginx not installed (Debian package nginx): ratio not measured');
+    if (!Number.isNaN(toNginx.requests)) console.log(`gatehouse / nginx requests/s: ${fmt(toNginx.requests)} (target ≥ 0.70); CPU per request ${fmt(toNginx.cpu)}× nginx's`);
+    if (!Number.isNaN(toNode.requests)) console.log(`gatehouse / minimal Node proxy (node:https) requests/s: ${fmt(toNode.requests)}; CPU per request ${fmt(toNode.cpu)}× its`);
+    if (!Number.isNaN(toUndici.requests)) console.log(`gatehouse / minimal Node proxy (undici) requests/s: ${fmt(toUndici.requests)}; CPU per request ${fmt(toUndici.cpu)}× its`);
+    if (atHalf) {
+      console.log(`at ${atHalf.rate} req/s (half of Gatehouse's peak): p99 direct ${fmt(atHalf.direct.p99, 1)} ms, through Gatehouse ${fmt(atHalf.gatehouse.p99, 1)} ms, added ${fmt(addedP99, 1)} ms (target ≤ 2 ms)`);
+    }
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await issuer.stop();

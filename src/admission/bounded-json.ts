@@ -33,9 +33,20 @@ function escaped(text: string, i: number): boolean {
   return backslashes % 2 === 1;
 }
 
+/**
+ * Whether `text` holds at most `limit` `[` and `{` in all, strings included: then it cannot nest deeper than `limit`.
+ * Counting them with indexOf is several times faster than the exact scan, and decides for most requests.
+ */
+function fewOpeners(text: string, limit: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++count > limit) return false;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++count > limit) return false;
+  return true;
+}
+
 /** Parses `text` as JSON, refusing nesting deeper than `maxDepth`; errors say what was wrong. */
 export function parseBoundedJson(text: string, maxDepth: number): unknown {
-  if (jsonNesting(text, maxDepth) > maxDepth) throw new JsonInputError(`JSON nesting is deeper than ${maxDepth} levels`);
+  if (!fewOpeners(text, maxDepth) && jsonNesting(text, maxDepth) > maxDepth) throw new JsonInputError(`JSON nesting is deeper than ${maxDepth} levels`);
   try {
     return JSON.parse(text);
   } catch (err) {

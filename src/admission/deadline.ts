@@ -14,20 +14,76 @@ export interface Deadline {
   expired(): boolean;
 }
 
-export function deadlineAfter(budgetMs: number, now: () => number = performance.now.bind(performance)): Deadline {
-  const end = now() + budgetMs;
-  return {
-    budgetMs,
-    remainingMs: () => Math.max(0, end - now()),
-    expired: () => now() >= end,
-  };
+class BudgetDeadline implements Deadline {
+  private readonly end: number;
+
+  constructor(readonly budgetMs: number, private readonly now: () => number) {
+    this.end = now() + budgetMs;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.end - this.now());
+  }
+
+  expired(): boolean {
+    return this.now() >= this.end;
+  }
 }
 
-/** The deadline of the request an input belongs to; policies are shared, inputs are per request. */
-const deadlines = new WeakMap<EvaluationInput, Deadline>();
+const monotonicNow = performance.now.bind(performance);
+
+export function deadlineAfter(budgetMs: number, now: () => number = monotonicNow): Deadline {
+  return new BudgetDeadline(budgetMs, now);
+}
+
+/**
+ * The deadline of the request an input belongs to (policies are shared, inputs are per request), kept on the input
+ * under a symbol: no policy reads it, and unlike a WeakMap entry it costs the garbage collector nothing extra.
+ */
+const DEADLINE = Symbol('gatehouse.deadline');
+
+type DeadlineBound = EvaluationInput & { [DEADLINE]?: Deadline };
 
 export function bindDeadline(input: EvaluationInput, deadline: Deadline): void {
-  deadlines.set(input, deadline);
+  (input as DeadlineBound)[DEADLINE] = deadline;
+}
+
+interface Watch {
+  deadline: Deadline;
+  onExpired(): void;
+}
+
+/**
+ * Calls `onExpired` once a watched deadline has passed, at most `granularityMs` late. One shared timer checks every
+ * watch instead of one timer per request (arming and cancelling a timer is a measurable part of serving a small
+ * request); it runs only while something is watched, and never keeps the process alive.
+ */
+export class DeadlineWatchdog {
+  private readonly watched = new Set<Watch>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly granularityMs = 25) {}
+
+  /** Returns the function that stops watching. */
+  watch(deadline: Deadline, onExpired: () => void): () => void {
+    const watch: Watch = { deadline, onExpired };
+    this.watched.add(watch);
+    this.timer ??= setInterval(() => this.sweep(), this.granularityMs).unref();
+    return () => this.watched.delete(watch);
+  }
+
+  private sweep(): void {
+    if (this.watched.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    for (const watch of this.watched) {
+      if (!watch.deadline.expired()) continue;
+      this.watched.delete(watch);
+      watch.onExpired();
+    }
+  }
 }
 
 /**
@@ -54,7 +110,7 @@ export function guardPolicy(policy: Policy, observe: PolicyObserver): Policy {
     ...(policy.title !== undefined ? { title: policy.title } : {}),
     rules: policy.rules,
     evaluate(input: EvaluationInput): RuleOutcome[] | Promise<RuleOutcome[]> {
-      const deadline = deadlines.get(input);
+      const deadline = (input as DeadlineBound)[DEADLINE];
       if (deadline?.expired()) throw new DeadlineExceededError(`deadline of ${deadline.budgetMs} ms passed before policy ${policy.name} ran`);
       const start = performance.now();
       const outcome = policy.evaluate(input);

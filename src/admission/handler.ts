@@ -4,10 +4,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../server/logger.js';
 import { writeStatus } from '../server/status.js';
-import { deadlineAfter, DeadlineExceededError, within, type Deadline } from './deadline.js';
+import { deadlineAfter, DeadlineExceededError, DeadlineWatchdog, type Deadline } from './deadline.js';
 import { failureDecision, type FailurePolicy } from './failure.js';
 import { labelled, type AdmissionMetrics, type AdmissionOutcome } from './metrics.js';
-import { admissionReviewResponse, MalformedReviewError, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewLimits } from './review.js';
+import { admissionReviewJson, MalformedReviewError, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewLimits } from './review.js';
 import { toResponse, type AdmissionReviewer } from './reviewer.js';
 import type { AdmissionDecision } from './decision.js';
 
@@ -26,24 +26,34 @@ const WEBHOOKS: Record<string, Webhook> = { '/validate': 'validate', '/mutate': 
 
 class BodyError extends Error {}
 
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+/** The request body as text, refused past `maxBytes` or once the deadline has passed. */
+function readBody(req: IncomingMessage, maxBytes: number, deadline: Deadline, watchdog: DeadlineWatchdog): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyError(`request body of ${declared} bytes is larger than the limit of ${maxBytes} bytes`));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const refuse = (err: Error) => {
+      unwatch();
+      req.removeAllListeners('data');
+      req.pause();
+      reject(err);
+    };
+    const unwatch = watchdog.watch(deadline, () => refuse(new DeadlineExceededError(`receiving the request body did not finish within ${deadline.budgetMs} ms`)));
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        req.removeAllListeners('data');
-        req.pause();
-        reject(new BodyError(`request body is larger than the limit of ${maxBytes} bytes`));
-        return;
-      }
-      chunks.push(chunk);
+      if (size > maxBytes) refuse(new BodyError(`request body is larger than the limit of ${maxBytes} bytes`));
+      else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => {
+      unwatch();
+      // A review usually arrives in one chunk, which needs no copy.
+      resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8'));
+    });
+    req.on('error', (err) => {
+      unwatch();
+      reject(err);
+    });
   });
 }
 
@@ -70,20 +80,16 @@ export function createAdmissionHandler(options: HandlerOptions): (req: IncomingM
     if (!kindLabels.has(kind) && kindLabels.size < MAX_KIND_LABELS) kindLabels.add(kind);
     return kindLabels.has(kind) ? kind : 'other';
   };
-  // Keyed by the JSON of the label values, which no value (even one with separators in it) can make ambiguous.
-  const counted = labelled((key) => metrics.requests.labels(...(JSON.parse(key) as [string, string, string, string])));
-  const count = (webhook: Webhook, operation: string, kind: string, decision: AdmissionOutcome) => counted(JSON.stringify([webhook, operation, kind, decision])).inc();
+  const counted = labelled((webhook, operation, kind, decision) => metrics.requests.labels(webhook, operation, kind, decision));
+  const count = (webhook: Webhook, operation: string, kind: string, decision: AdmissionOutcome) => counted(webhook, operation, kind, decision).inc();
   const timed = labelled((webhook) => metrics.latency.labels(webhook));
+  const watchdog = new DeadlineWatchdog();
 
   const refuse = (res: ServerResponse, webhook: Webhook, message: string, closeConnection: boolean) => {
     count(webhook, '', '', 'malformed');
     logger.info({ webhook, reason: message }, 'malformed admission request refused');
     if (closeConnection) res.setHeader('connection', 'close');
     writeStatus(res, 400, 'BadRequest', message);
-  };
-
-  const answer = async (webhook: Webhook, request: AdmissionRequest, deadline: Deadline): Promise<AdmissionDecision & { patch?: string }> => {
-    return webhook === 'mutate' ? reviewer.mutate(request) : reviewer.validate(request, deadline);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, webhook: Webhook): Promise<void> => {
@@ -95,7 +101,7 @@ export function createAdmissionHandler(options: HandlerOptions): (req: IncomingM
     }
     let request: AdmissionRequest;
     try {
-      const body = await within(readBody(req, limits.maxRequestBytes), deadline.remainingMs(), 'receiving the request body');
+      const body = await readBody(req, limits.maxRequestBytes, deadline, watchdog);
       request = parseAdmissionReview(body, limits);
     } catch (err) {
       if (err instanceof BodyError || err instanceof MalformedReviewError || err instanceof DeadlineExceededError) {
@@ -106,11 +112,11 @@ export function createAdmissionHandler(options: HandlerOptions): (req: IncomingM
     }
     let decision: AdmissionDecision & { patch?: string };
     try {
-      decision = await answer(webhook, request, deadline);
+      decision = webhook === 'mutate' ? reviewer.mutate(request) : await reviewer.validate(request, deadline);
     } catch (err) {
       decision = failureDecision({ kind: 'internal', detail: (err as Error).message }, options.failurePolicy);
     }
-    const body = JSON.stringify(admissionReviewResponse(toResponse(request.uid, decision)));
+    const body = admissionReviewJson(toResponse(request.uid, decision));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
     const seconds = (performance.now() - started) / 1000;

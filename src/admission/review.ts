@@ -162,7 +162,10 @@ export function parseAdmissionReview(text: string, limits: AdmissionReviewLimits
   return request;
 }
 
-/** The AdmissionReview that answers a request. */
-export function admissionReviewResponse(response: AdmissionResponse): { apiVersion: string; kind: string; response: AdmissionResponse } {
-  return { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_KIND, response };
+/** Everything of an answering AdmissionReview before its `response`; only the response varies. */
+const REVIEW_JSON_PREFIX = `{"apiVersion":${JSON.stringify(ADMISSION_API_VERSION)},"kind":${JSON.stringify(ADMISSION_KIND)},"response":`;
+
+/** The AdmissionReview that answers a request, as JSON. */
+export function admissionReviewJson(response: AdmissionResponse): string {
+  return `${REVIEW_JSON_PREFIX}${JSON.stringify(response)}}`;
 }

@@ -13,7 +13,7 @@ import { createAdmissionMetrics, labelled } from './metrics.js';
 import { createPolicySet, exemptionsFrom, type PolicySetParts } from './policy-set.js';
 import { startPolicyReloader, type PolicyReloader } from './policy-reloader.js';
 import { AdmissionReviewer } from './reviewer.js';
-import { clusterMetricsRegistry } from './workers.js';
+import { clusterMetricsRegistry } from '../server/workers.js';
 
 export interface AdmissionServerOptions {
   host: string;

@@ -12,7 +12,7 @@ import { DEFAULT_SETTINGS, DEFAULT_TIMEOUT_SECONDS, type AdmissionSettings } fro
 import { admissionManifests } from '../admission/manifests/build.js';
 import { loadAdmissionPolicies } from '../admission/policy-sources.js';
 import { startAdmissionServer } from '../admission/server.js';
-import { defaultWorkerCount, leaveCluster, serveAsWorker, superviseWorkers } from '../admission/workers.js';
+import { defaultWorkerCount, leaveCluster, serveAsWorker, superviseWorkers } from '../server/workers.js';
 import { yamlDocuments } from '../admission/yaml-documents.js';
 import { parseConfigText } from '../config/load.js';
 import { expandPaths } from '../kube/manifest-files.js';
@@ -81,7 +81,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const workers = flags.workers === undefined ? defaultWorkerCount() : integerFlag('--workers', flags.workers, 1, 256);
   const logger = createLogger({ name: 'admission', level: flags.logLevel as 'info' });
   if (workers > 1 && cluster.isPrimary) {
-    process.exitCode = await superviseWorkers(workers, logger);
+    process.exitCode = await superviseWorkers(workers, logger, 'admission');
     return;
   }
   try {

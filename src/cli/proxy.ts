@@ -1,6 +1,8 @@
 // `gatehouse proxy`: the identity-aware impersonating proxy in front of the Kubernetes API server (docs/proxy.md).
 // Settings come from flags over an optional ProxyConfiguration (--config); all are validated before anything
-// listens. Runs until SIGTERM/SIGINT, then shuts down gracefully.
+// listens. Runs until SIGTERM/SIGINT, then shuts down gracefully. With --workers N, N processes share the ports
+// (src/server/workers.ts).
+import cluster from 'node:cluster';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { emptyProxyConfiguration, loadProxyConfiguration, LOG_LEVELS } from '../proxy/proxy-configuration.js';
@@ -8,10 +10,21 @@ import { resolveProxySettings, SERVICE_ACCOUNT_DIR, type ProxyFlags } from '../p
 import { startProxy } from '../proxy/proxy-server.js';
 import { createLogger } from '../server/logger.js';
 import { onShutdownSignal } from '../server/shutdown.js';
+import { leaveCluster, serveAsWorker, superviseWorkers } from '../server/workers.js';
 import { UsageError } from './errors.js';
 
 interface ProxyCommandFlags extends ProxyFlags {
   config?: string;
+  workers?: string;
+}
+
+const MAX_WORKERS = 256;
+
+function workerCount(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers: must be an integer from 1 to ${MAX_WORKERS} (got "${value}")`);
+  return n;
 }
 
 async function runProxy(flags: ProxyCommandFlags): Promise<void> {
@@ -23,20 +36,35 @@ async function runProxy(flags: ProxyCommandFlags): Promise<void> {
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
+  const workers = workerCount(flags.workers);
+  // Several processes writing one pipe may interleave a long line with another's; appends to a file do not.
+  if (workers > 1 && settings.auditLog === '-') throw new UsageError('--audit-log -: with --workers above 1 the audit log must be a file');
   const logger = createLogger({ name: 'proxy', level: settings.logLevel as 'info' });
+  if (workers > 1 && cluster.isPrimary) {
+    process.exitCode = await superviseWorkers(workers, logger, 'proxy');
+    return;
+  }
+  const workerLogger = cluster.isWorker ? logger.child({ worker: cluster.worker!.id, pid: process.pid }) : logger;
   let proxy;
   try {
-    proxy = await startProxy(settings, logger);
+    proxy = await startProxy(settings, workerLogger);
   } catch (err) {
+    // A worker that cannot start exits with the error's code, so that the primary exits with it too.
+    leaveCluster();
     throw new UsageError((err as Error).message);
   }
   const running = proxy;
   await new Promise<void>((resolve) => {
-    const dispose = onShutdownSignal(async () => {
-      await running.shutdown();
-      dispose();
-      resolve();
-    }, logger);
+    let stopping: Promise<void> | undefined;
+    // Once, whether a signal or the primary asks; a worker then leaves the cluster.
+    const shutdown = () =>
+      (stopping ??= running.shutdown().finally(() => {
+        dispose();
+        leaveCluster();
+        resolve();
+      }));
+    const dispose = onShutdownSignal(shutdown, workerLogger);
+    if (cluster.isWorker) serveAsWorker(shutdown, workerLogger);
   });
 }
 
@@ -60,5 +88,6 @@ export function registerProxy(program: Command): void {
     .option('--audit-log <file|->', 'write audit.k8s.io/v1 Events, one JSON line each, to a file or stdout (-)')
     .addOption(new Option('--client-impersonation <mode>', 'client Impersonate-* headers (kubectl --as)').choices(['Deny', 'SubjectAccessReview']))
     .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]))
+    .option('--workers <n>', 'worker processes sharing the ports, each with its own caches and upstream connections (default 1)')
     .action(async (flags: ProxyCommandFlags) => runProxy(flags));
 }

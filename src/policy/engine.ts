@@ -60,9 +60,19 @@ export interface EngineOptions {
   exemptions?: ExemptionMode;
 }
 
+/** What the engine applies to one rule's outcomes, looked up once per rule rather than once per outcome. */
+interface RuleTreatment {
+  disabled: boolean;
+  info?: RuleInfo;
+  /** The operator's severity override. */
+  severity?: Severity;
+}
+
 export class PolicyEngine {
   private readonly ruleInfo = new Map<string, RuleInfo>();
   private readonly knownNames = new Set<string>();
+  /** Each policy's declared rules by ID; other rule names an outcome carries are treated as they come. */
+  private readonly treatments = new Map<Policy, Map<string, RuleTreatment>>();
   private readonly exemptions: ExemptionMode;
 
   constructor(
@@ -79,6 +89,17 @@ export class PolicyEngine {
         this.knownNames.add(`${policy.name}/${rule.id}`);
       }
     }
+    for (const policy of policies) this.treatments.set(policy, new Map(policy.rules.map((rule) => [rule.id, this.treatment(policy.name, rule.id)])));
+  }
+
+  private treatment(policy: string, rule: string): RuleTreatment {
+    const key = `${policy}/${rule}`;
+    const treatment: RuleTreatment = { disabled: this.settings.disabled?.has(rule) === true || this.settings.disabled?.has(key) === true };
+    const info = this.ruleInfo.get(key);
+    if (info) treatment.info = info;
+    const severity = this.severityFor(key, rule);
+    if (severity) treatment.severity = severity;
+    return treatment;
   }
 
   /** Metadata of every rule, for formatters that describe rules (SARIF). */
@@ -118,18 +139,21 @@ export class PolicyEngine {
       }
     }
     for (const policy of this.policies) {
+      const treatments = this.treatments.get(policy)!;
       let outcomes: RuleOutcome[];
       try {
-        outcomes = await policy.evaluate(input);
+        // Most policies answer synchronously; awaiting only real promises saves a microtask turn per policy.
+        const pending = policy.evaluate(input);
+        outcomes = pending instanceof Promise ? await pending : pending;
       } catch (err) {
         outcomes = [{ rule: policy.rules[0]?.id ?? policy.name, result: 'error', severity: 'high',
           message: `policy ${policy.name} failed to evaluate: ${(err as Error).message}` }];
       }
       for (const outcome of outcomes) {
-        const key = `${policy.name}/${outcome.rule}`;
-        if (this.settings.disabled?.has(outcome.rule) || this.settings.disabled?.has(key)) continue;
-        const info = this.ruleInfo.get(key);
-        const severity = this.severityFor(key, outcome.rule) ?? outcome.severity ?? info?.severity ?? (outcome.result === 'skip' || outcome.result === 'pass' ? 'info' : 'medium');
+        const treatment = treatments.get(outcome.rule) ?? this.treatment(policy.name, outcome.rule);
+        if (treatment.disabled) continue;
+        const info = treatment.info;
+        const severity = treatment.severity ?? outcome.severity ?? info?.severity ?? (outcome.result === 'skip' || outcome.result === 'pass' ? 'info' : 'medium');
         const result: PolicyResult = { policy: policy.name, rule: outcome.rule, result: outcome.result, severity, message: outcome.message, resource, source };
         if (info?.category) result.category = info.category;
         if (info?.remediation) result.remediation = info.remediation;

@@ -61,6 +61,9 @@ export interface AccessPolicySet {
   evaluate(input: AccessInput): AccessDecision;
 }
 
+/** The decision when no policy is configured or none applies. */
+export const NO_POLICY_APPLIES: AccessDecision = { allowed: true, reason: 'no access policy applies' };
+
 const VARIABLES = { user: 'map', claims: 'map', request: 'map', namespaceObject: 'dyn', now: 'google.protobuf.Timestamp' };
 
 interface CompiledCondition extends AccessCondition {
@@ -137,7 +140,7 @@ export function compileAccessPolicies(specs: readonly AccessPolicySpec[], path =
         }
         applied.push(policy.name);
       }
-      return { allowed: true, reason: applied.length ? `access policies passed: ${applied.join(', ')}` : 'no access policy applies' };
+      return applied.length ? { allowed: true, reason: `access policies passed: ${applied.join(', ')}` } : NO_POLICY_APPLIES;
     },
   };
 }

@@ -5,9 +5,9 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Principal, Authenticator } from '../identity/principal.js';
 import type { UserInfo } from '../policy/policy.js';
 import type { StatusReason } from '../server/status.js';
-import type { AccessPolicySet, AccessRequest } from './access-policy.js';
+import { NO_POLICY_APPLIES, type AccessDecision, type AccessPolicySet, type AccessRequest } from './access-policy.js';
 import { JUSTIFICATION_HEADER, upstreamRequestHeaders } from './header-hygiene.js';
-import { clientImpersonationHeaderNames, impersonationHeaders, ImpersonationValueError, readClientImpersonation } from './impersonation.js';
+import { clientImpersonationHeaderNames, impersonationHeadersOf, ImpersonationValueError, readClientImpersonation } from './impersonation.js';
 import { reviewImpersonation } from './impersonation-review.js';
 import type { NamespaceCache } from './namespace-cache.js';
 import { parseRequestInfo, RequestInfoError, type RequestInfo } from './request-info.js';
@@ -72,9 +72,10 @@ export function requestInfoOf(req: IncomingMessage): RequestInfo | RequestInfoEr
 }
 
 function bearerToken(req: IncomingMessage): string | Refused {
-  const values = req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i]!.toLowerCase() === 'authorization');
-  if (values.length === 0) return refuse(401, 'Unauthorized', 'Unauthorized: a bearer token is required');
-  if (values.length > 1) return refuse(401, 'Unauthorized', 'Unauthorized: more than one Authorization header');
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'authorization') count++;
+  if (count === 0) return refuse(401, 'Unauthorized', 'Unauthorized: a bearer token is required');
+  if (count > 1) return refuse(401, 'Unauthorized', 'Unauthorized: more than one Authorization header');
   const match = /^Bearer +([^ ]+) *$/i.exec(req.headers.authorization ?? '');
   if (!match) return refuse(401, 'Unauthorized', 'Unauthorized: the Authorization header must be "Bearer <token>"');
   return match[1]!;
@@ -140,13 +141,35 @@ export async function admitRequest(req: IncomingMessage, ctx: RequestContext, op
     effectiveUser = withExtra(effectiveUser, JUSTIFICATION_EXTRA_KEY, justification.trim());
   }
 
+  const decision = options.access.policies.length === 0 ? NO_POLICY_APPLIES : await evaluateAccess(req, ctx, options, upgrade, principal);
+  if (!decision.allowed) return refuse(403, 'Forbidden', decision.reason, withPrincipal);
+
+  let impersonation: Readonly<Record<string, string | string[]>>;
+  try {
+    impersonation = impersonationHeadersOf(effectiveUser);
+  } catch (err) {
+    if (!(err instanceof ImpersonationValueError)) throw err;
+    return refuse(403, 'Forbidden', `the mapped identity cannot be sent upstream: ${err.message}`, withPrincipal);
+  }
+  const authorization = options.upstream.authorization();
+  const headers = upstreamRequestHeaders(req.rawHeaders, req.headers, {
+    clientAddress: ctx.sourceIp,
+    auditId: ctx.auditId,
+    impersonation,
+    ...(authorization ? { authorization } : {}),
+  });
+  return { ok: true, principal, effectiveUser, headers, reason: decision.reason };
+}
+
+/** The access policies' decision on the request (with the request's namespace when an expression reads it). */
+async function evaluateAccess(req: IncomingMessage, ctx: RequestContext, options: PipelineOptions, upgrade: boolean, principal: Principal): Promise<AccessDecision> {
   const { info } = ctx;
   let namespaceObject = null;
   if (options.access.needsNamespace && info.isResourceRequest && info.namespace !== '') {
     try {
       namespaceObject = await options.namespaces.get(info.namespace);
     } catch (err) {
-      return refuse(403, 'Forbidden', `access conditions could not be checked: ${(err as Error).message}`, withPrincipal);
+      return { allowed: false, policy: '', condition: '', reason: `access conditions could not be checked: ${(err as Error).message}` };
     }
   }
   const request: AccessRequest = {
@@ -162,22 +185,5 @@ export async function admitRequest(req: IncomingMessage, ctx: RequestContext, op
     userAgent: req.headers['user-agent'] ?? '',
     headers: selectedHeaders(req, options.accessRequestHeaders, ctx.justification),
   };
-  const decision = options.access.evaluate({ user: principal.user, claims: principal.claims, request, namespaceObject, now: options.now?.() ?? ctx.received });
-  if (!decision.allowed) return refuse(403, 'Forbidden', decision.reason, withPrincipal);
-
-  let impersonation: Record<string, string | string[]>;
-  try {
-    impersonation = impersonationHeaders(effectiveUser);
-  } catch (err) {
-    if (!(err instanceof ImpersonationValueError)) throw err;
-    return refuse(403, 'Forbidden', `the mapped identity cannot be sent upstream: ${err.message}`, withPrincipal);
-  }
-  const authorization = options.upstream.authorization();
-  const headers = upstreamRequestHeaders(req.rawHeaders, req.headers, {
-    clientAddress: ctx.sourceIp,
-    auditId: ctx.auditId,
-    impersonation,
-    ...(authorization ? { authorization } : {}),
-  });
-  return { ok: true, principal, effectiveUser, headers, reason: decision.reason };
+  return options.access.evaluate({ user: principal.user, claims: principal.claims, request, namespaceObject, now: options.now?.() ?? ctx.received });
 }

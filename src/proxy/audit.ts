@@ -4,6 +4,7 @@
 // convention for issuer-qualified subjects), `impersonatedUser` is the identity the request ran as upstream.
 // The token never appears: only claims-derived names and the issuer are recorded.
 import { pino } from 'pino';
+import type { Principal } from '../identity/principal.js';
 import type { UserInfo } from '../policy/policy.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -45,52 +46,73 @@ export interface AuditRecord {
 
 export const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
+// Two timestamps per request: the date and time up to the second is formatted once per second, not per call.
+let secondStart = NaN;
+let secondPrefix = '';
+
 /** RFC 3339 with microseconds, as the API server writes audit timestamps. */
 export function microTime(date: Date): string {
-  const iso = date.toISOString();
-  return `${iso.slice(0, -1)}000Z`;
+  const ms = date.getTime();
+  const second = ms - (((ms % 1000) + 1000) % 1000);
+  if (second !== secondStart) {
+    secondStart = second;
+    secondPrefix = new Date(second).toISOString().slice(0, -4); // 2006-01-02T15:04:05.
+  }
+  return `${secondPrefix}${String(ms - second).padStart(3, '0')}000Z`;
 }
 
-export function auditEvent(record: AuditRecord, completed: Date): AuditEvent {
-  const { info } = record;
-  const event: AuditEvent = {
-    kind: 'Event',
-    apiVersion: 'audit.k8s.io/v1',
-    level: 'Metadata',
-    auditID: record.auditId,
-    stage: 'ResponseComplete',
-    requestURI: record.requestUri,
-    verb: info.verb,
-    user: record.tokenUser ?? ANONYMOUS,
-    sourceIPs: [record.sourceIp],
-    responseStatus: { metadata: {}, code: record.code, ...(record.code >= 400 || record.code === 0 ? { status: 'Failure' as const, ...(record.error ? { message: record.error } : {}) } : {}) },
-    requestReceivedTimestamp: microTime(record.received),
-    stageTimestamp: microTime(completed),
-    annotations: {
-      'authorization.k8s.io/decision': record.decision,
-      'authorization.k8s.io/reason': record.reason,
-      ...(record.issuer ? { 'gatehouse.dev/issuer': record.issuer } : {}),
-    },
-  };
-  if (record.impersonatedUser) event.impersonatedUser = record.impersonatedUser;
-  if (record.userAgent) event.userAgent = record.userAgent;
-  if (info.isResourceRequest) {
-    event.objectRef = {
-      resource: info.resource,
-      ...(info.namespace ? { namespace: info.namespace } : {}),
-      ...(info.name ? { name: info.name } : {}),
-      apiGroup: info.apiGroup,
-      apiVersion: info.apiVersion,
-      ...(info.subresource ? { subresource: info.subresource } : {}),
-    };
+const json = JSON.stringify;
+
+// A verified principal and its mapped user come from the token cache, so a client re-using its token presents the
+// same objects request after request: their audit JSON is serialized once.
+const tokenUsers = new WeakMap<Principal, UserInfo>();
+const userJson = new WeakMap<UserInfo, string>();
+
+function userInfoJson(user: UserInfo): string {
+  let text = userJson.get(user);
+  if (text === undefined) {
+    text = json(user);
+    userJson.set(user, text);
   }
-  return event;
+  return text;
 }
 
 /** The token's principal as the audit `user`: the issuer-qualified subject. */
-export function tokenUser(issuer: string, claims: Readonly<Record<string, unknown>>): UserInfo {
-  const sub = typeof claims.sub === 'string' ? claims.sub : '';
-  return { username: `${issuer}#${sub}`, extra: { 'gatehouse.dev/issuer': [issuer] } };
+export function tokenUser(principal: Principal): UserInfo {
+  let user = tokenUsers.get(principal);
+  if (user === undefined) {
+    const sub = typeof principal.claims.sub === 'string' ? principal.claims.sub : '';
+    user = { username: `${principal.issuer}#${sub}`, extra: { 'gatehouse.dev/issuer': [principal.issuer] } };
+    tokenUsers.set(principal, user);
+  }
+  return user;
+}
+
+function objectRefJson(info: RequestInfo): string {
+  return (
+    `{"resource":${json(info.resource)}${info.namespace ? `,"namespace":${json(info.namespace)}` : ''}${info.name ? `,"name":${json(info.name)}` : ''}` +
+    `,"apiGroup":${json(info.apiGroup)},"apiVersion":${json(info.apiVersion)}${info.subresource ? `,"subresource":${json(info.subresource)}` : ''}}`
+  );
+}
+
+/**
+ * The record as one JSON line of an {@link AuditEvent}. Built by template rather than by serializing an object:
+ * the fixed fields are literals and each value is escaped by JSON.stringify, once per request.
+ */
+export function auditLine(record: AuditRecord, completed: Date): string {
+  const failed = record.code >= 400 || record.code === 0;
+  const status = failed ? `,"status":"Failure"${record.error ? `,"message":${json(record.error)}` : ''}` : '';
+  return (
+    `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":${json(record.auditId)},"stage":"ResponseComplete"` +
+    `,"requestURI":${json(record.requestUri)},"verb":${json(record.info.verb)},"user":${userInfoJson(record.tokenUser ?? ANONYMOUS)}` +
+    `${record.impersonatedUser ? `,"impersonatedUser":${userInfoJson(record.impersonatedUser)}` : ''}` +
+    `,"sourceIPs":[${json(record.sourceIp)}]${record.userAgent ? `,"userAgent":${json(record.userAgent)}` : ''}` +
+    `${record.info.isResourceRequest ? `,"objectRef":${objectRefJson(record.info)}` : ''}` +
+    `,"responseStatus":{"metadata":{},"code":${record.code}${status}}` +
+    `,"requestReceivedTimestamp":"${microTime(record.received)}","stageTimestamp":"${microTime(completed)}"` +
+    `,"annotations":{"authorization.k8s.io/decision":"${record.decision}","authorization.k8s.io/reason":${json(record.reason)}` +
+    `${record.issuer ? `,"gatehouse.dev/issuer":${json(record.issuer)}` : ''}}}\n`
+  );
 }
 
 export interface AuditSink {
@@ -119,7 +141,7 @@ export function createAuditSink(destination: string | undefined): AuditSink {
   return {
     write(record) {
       if (closed) throw new Error('the audit log is closed');
-      pending.push(`${JSON.stringify(auditEvent(record, new Date()))}\n`);
+      pending.push(auditLine(record, new Date()));
       scheduled ??= setImmediate(flush);
     },
     close: () =>

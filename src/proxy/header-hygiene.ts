@@ -4,13 +4,14 @@
 // `X-Forwarded-*`/`Forwarded` are dropped, and `X-Forwarded-For` is set to the address the connection really
 // came from. Hop-by-hop headers (RFC 9110 §7.6.1, plus any the client lists in `Connection`) are not forwarded;
 // for upgrades `Connection: Upgrade` and `Upgrade` are set again by the caller. The client's `Audit-ID` is
-// replaced by the proxy's so both audit logs share one ID.
+// replaced by the proxy's so both audit logs share one ID. `Expect: 100-continue` is answered by the proxy's own
+// server before the request reaches it, so it is not passed on.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 export const JUSTIFICATION_HEADER = 'x-gatehouse-justification';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'host', 'http2-settings']);
-const CONSUMED = new Set(['authorization', 'forwarded', 'audit-id', JUSTIFICATION_HEADER]);
+const CONSUMED = new Set(['authorization', 'forwarded', 'audit-id', 'expect', JUSTIFICATION_HEADER]);
 const DROPPED_PREFIXES = ['impersonate-', 'x-remote-', 'x-forwarded-'];
 
 function isForwardable(name: string, connectionListed: ReadonlySet<string>): boolean {
@@ -18,9 +19,13 @@ function isForwardable(name: string, connectionListed: ReadonlySet<string>): boo
   return !DROPPED_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
-function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
-  const value = headers.connection ?? '';
-  return new Set(value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+const NONE: ReadonlySet<string> = new Set();
+
+function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> {
+  // The usual cases: nothing listed, or only the connection's own fate, which names no header.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return NONE;
+  const joined = Array.isArray(value) ? value.join(',') : value;
+  return new Set(joined.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
 }
 
 export interface UpstreamHeaderOptions {
@@ -29,7 +34,7 @@ export interface UpstreamHeaderOptions {
   /** The proxy's own credential (`Bearer …`), when it uses a token. */
   authorization?: string;
   /** Impersonation headers for the effective user. */
-  impersonation: Record<string, string | string[]>;
+  impersonation: Readonly<Record<string, string | string[]>>;
 }
 
 /** Raw header pairs → lower-cased names, repeated headers kept as arrays, filtered by `keep`. */
@@ -47,7 +52,7 @@ function collectHeaders(rawHeaders: readonly string[], keep: (name: string) => b
 
 /** Builds the upstream request headers from the client's raw headers (duplicates preserved). */
 export function upstreamRequestHeaders(rawHeaders: readonly string[], headers: IncomingHttpHeaders, options: UpstreamHeaderOptions): OutgoingHttpHeaders {
-  const listed = connectionTokens(headers);
+  const listed = connectionTokens(headers.connection);
   const out = collectHeaders(rawHeaders, (name) => isForwardable(name, listed));
   out['x-forwarded-for'] = options.clientAddress;
   out['audit-id'] = options.auditId;
@@ -56,8 +61,12 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], headers: I
   return out;
 }
 
-/** Response headers the client may see: hop-by-hop headers are removed, the rest pass unchanged. */
-export function clientResponseHeaders(rawHeaders: readonly string[], headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const listed = connectionTokens(headers);
-  return collectHeaders(rawHeaders, (name) => !HOP_BY_HOP.has(name) && !listed.has(name));
+/**
+ * Response headers the client may see, from the upstream's (lower-case names, repeated headers as arrays): hop-by-hop
+ * headers are removed, the rest pass unchanged. The object is changed in place and returned.
+ */
+export function withoutHopByHop(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+  const listed = connectionTokens(headers.connection);
+  for (const name of Object.keys(headers)) if (HOP_BY_HOP.has(name) || listed.has(name)) delete headers[name];
+  return headers;
 }

@@ -61,6 +61,19 @@ export function impersonationHeaders(user: UserInfo): Record<string, string | st
   return headers;
 }
 
+// The mapped user of a cached token is the same object on every request: its headers are encoded once.
+const encoded = new WeakMap<UserInfo, Record<string, string | string[]>>();
+
+/** {@link impersonationHeaders}, remembered per user object; the result must not be modified. */
+export function impersonationHeadersOf(user: UserInfo): Readonly<Record<string, string | string[]>> {
+  let headers = encoded.get(user);
+  if (headers === undefined) {
+    headers = impersonationHeaders(user);
+    encoded.set(user, headers);
+  }
+  return headers;
+}
+
 /** Names of all impersonation headers a client sent (any casing: Node lower-cases header names). */
 export function clientImpersonationHeaderNames(headers: IncomingHttpHeaders): string[] {
   return Object.keys(headers).filter((name) => name.startsWith('impersonate-'));

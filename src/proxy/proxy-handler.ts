@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from '../server/logger.js';
 import { endSocketWithStatus, writeStatus } from '../server/status.js';
 import { tokenUser, type AuditRecord, type AuditSink } from './audit.js';
-import { admitRequest, requestInfoOf, type PipelineOptions, type Refused, type RequestContext } from './admission-pipeline.js';
+import { admitRequest, requestInfoOf, type Admitted, type PipelineOptions, type Refused, type RequestContext } from './admission-pipeline.js';
 import { forwardRequest, type ForwardOutcome } from './forward.js';
 import { JustificationPathError, takeJustificationPrefix } from './justification-path.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
@@ -45,13 +45,34 @@ function isLongLived(req: IncomingMessage, info: RequestInfo): boolean {
   return follow !== null && follow !== 'false' && follow !== '0';
 }
 
+/**
+ * Answers a refusal. kubectl reads discovery (/api, /apis, /version, /openapi/…) as raw bytes and never decodes a
+ * Status from an error body there: a JSON body prints as "Error from server (Forbidden): unknown" (client-go's
+ * unstructured error), a text body prints as it is. So a 403 on a non-resource path carries its message as plain
+ * text; every other refusal is a Status object.
+ */
+function writeRefusal(res: ServerResponse, info: RequestInfo, refused: Refused): void {
+  if (refused.code !== 403 || info.isResourceRequest || res.headersSent) {
+    writeStatus(res, refused.code, refused.statusReason, refused.message);
+    return;
+  }
+  const body = `${refused.message}\n`;
+  res.writeHead(403, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+}
+
 /** The audit fields of a refused request: who (when the token was valid) and why. */
 function refusal(refused: Refused): Pick<AuditRecord, 'decision' | 'reason' | 'code'> & Partial<AuditRecord> {
   return {
     decision: 'forbid',
     reason: refused.message,
     code: refused.code,
-    ...(refused.principal ? { tokenUser: tokenUser(refused.principal.issuer, refused.principal.claims) } : {}),
+    ...(refused.principal ? { tokenUser: tokenUser(refused.principal) } : {}),
     ...(refused.issuer ? { issuer: refused.issuer } : {}),
   };
 }
@@ -60,8 +81,10 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const { logger, metrics, audit } = options;
 
   const context = (req: IncomingMessage): RequestContext | { error: string; ctx: RequestContext } => {
-    const base = { auditId: randomUUID(), received: new Date(), sourceIp: clientAddress(req) };
-    const invalid = (message: string) => ({ error: message, ctx: { ...base, info: nonResourceInfo(req.url ?? '/', (req.method ?? '').toLowerCase()) } });
+    const auditId = randomUUID();
+    const received = new Date();
+    const sourceIp = clientAddress(req);
+    const invalid = (message: string) => ({ error: message, ctx: { auditId, received, sourceIp, info: nonResourceInfo(req.url ?? '/', (req.method ?? '').toLowerCase()) } });
     let justification: string | undefined;
     try {
       // From here on the request is what it would be without the prefix: parsed, forwarded and audited so.
@@ -74,37 +97,31 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     const info = requestInfoOf(req);
     if (info instanceof Error) return invalid(info.message);
-    return { ...base, info, ...(justification !== undefined ? { justification } : {}) };
+    return justification === undefined ? { auditId, received, sourceIp, info } : { auditId, received, sourceIp, info, justification };
   };
 
   const record = (req: IncomingMessage, ctx: RequestContext, fields: Pick<AuditRecord, 'decision' | 'reason' | 'code'> & Partial<AuditRecord>) => {
     metrics.requestDone(ctx.info.verb, fields.code);
+    const userAgent = req.headers['user-agent'];
     try {
-      audit.write({
-        auditId: ctx.auditId,
-        received: ctx.received,
-        requestUri: req.url ?? '/',
-        info: ctx.info,
-        sourceIp: ctx.sourceIp,
-        ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
-        ...fields,
-      });
+      audit.write(Object.assign(fields, { auditId: ctx.auditId, received: ctx.received, requestUri: req.url ?? '/', info: ctx.info, sourceIp: ctx.sourceIp }, userAgent ? { userAgent } : {}));
     } catch (err) {
       logger.error({ err: (err as Error).message, auditId: ctx.auditId }, 'writing the audit record failed');
     }
   };
 
-  const completed = (req: IncomingMessage, ctx: RequestContext, admitted: { principal: { issuer: string; claims: Readonly<Record<string, unknown>> }; effectiveUser: AuditRecord['impersonatedUser']; reason: string }, outcome: ForwardOutcome) => {
+  const completed = (req: IncomingMessage, ctx: RequestContext, admitted: Pick<Admitted, 'principal' | 'effectiveUser' | 'reason'>, outcome: ForwardOutcome) => {
     if (outcome.upstreamSeconds !== undefined) metrics.upstreamLatency(ctx.info.verb, outcome.upstreamSeconds);
-    record(req, ctx, {
+    const fields: Pick<AuditRecord, 'decision' | 'reason' | 'code'> & Partial<AuditRecord> = {
       decision: 'allow',
       reason: admitted.reason,
       code: outcome.code,
-      tokenUser: tokenUser(admitted.principal.issuer, admitted.principal.claims),
-      impersonatedUser: admitted.effectiveUser!,
+      tokenUser: tokenUser(admitted.principal),
+      impersonatedUser: admitted.effectiveUser,
       issuer: admitted.principal.issuer,
-      ...(outcome.error ? { error: outcome.error } : {}),
-    });
+    };
+    if (outcome.error) fields.error = outcome.error;
+    record(req, ctx, fields);
   };
 
   const tracked = (close: () => void) => {
@@ -124,15 +141,16 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       return;
     }
     const ctx = parsed;
-    res.setHeader('audit-id', ctx.auditId);
     const admission = await admitRequest(req, ctx, options, false);
     if (!admission.ok) {
       req.resume();
-      writeStatus(res, admission.code, admission.statusReason, admission.message);
+      res.setHeader('audit-id', ctx.auditId);
+      writeRefusal(res, ctx.info, admission);
       record(req, ctx, refusal(admission));
       return;
     }
     const outcome = await forwardRequest(req, res, {
+      auditId: ctx.auditId,
       upstream: options.upstream,
       headers: admission.headers,
       maxBodyBytes: options.maxBodyBytes,
@@ -176,16 +194,19 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   // Exchanges not yet recorded: shutdown waits for them so the audit log is complete before it is closed.
   let pending = 0;
   let whenSettled: (() => void) | undefined;
+  const done = () => {
+    if (--pending === 0) whenSettled?.();
+  };
   const track = (work: Promise<void>, onCrash: () => void) => {
     pending++;
-    work
-      .catch((err: unknown) => {
+    work.then(done, (err: unknown) => {
+      try {
         logger.error({ err: (err as Error).stack ?? String(err) }, 'request handling failed');
         onCrash();
-      })
-      .finally(() => {
-        if (--pending === 0) whenSettled?.();
-      });
+      } finally {
+        done();
+      }
+    });
   };
   return {
     onRequest(req, res) {

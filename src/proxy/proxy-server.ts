@@ -6,6 +6,7 @@
 //   const proxy = await startProxy(settings, logger);
 //   proxy.url, proxy.operationsUrl
 //   await proxy.shutdown();           // graceful: readiness off, streams closed, in-flight requests finish
+import cluster from 'node:cluster';
 import { createAuthenticator } from '../identity/authenticator.js';
 import { loadAuthenticationConfigFile } from '../identity/authentication-config.js';
 import type { Authenticator } from '../identity/principal.js';
@@ -13,6 +14,7 @@ import { startHttpsServer, type RunningServer } from '../server/https-server.js'
 import type { Logger } from '../server/logger.js';
 import { createMetricsRegistry } from '../server/metrics.js';
 import { createOperationsHandler } from '../server/operations.js';
+import { clusterMetricsRegistry } from '../server/workers.js';
 import { createAuditSink } from './audit.js';
 import { createNamespaceCache } from './namespace-cache.js';
 import { createProxyHandler } from './proxy-handler.js';
@@ -29,11 +31,13 @@ export interface RunningProxy {
 
 export async function startProxy(settings: ProxySettings, logger: Logger): Promise<RunningProxy> {
   const registry = createMetricsRegistry();
+  // A worker's /metrics answers for all workers together, whichever of them the scrape reaches.
+  const scraped = cluster.isWorker ? clusterMetricsRegistry(registry) : registry;
   const authenticator = createAuthenticator(loadAuthenticationConfigFile(settings.authenticationConfig), { metrics: registry, logger });
   const upstream = createUpstream(settings.upstream, logger);
   const audit = createAuditSink(settings.auditLog);
   const operations = createOperationsHandler({
-    registry,
+    registry: scraped,
     checks: {
       issuers: () => {
         const pending = authenticator.readiness().filter((r) => !r.ready);
@@ -61,7 +65,7 @@ export async function startProxy(settings: ProxySettings, logger: Logger): Promi
   });
   const closeAll = async () => {
     await authenticator.close();
-    upstream.close();
+    await upstream.close();
     await audit.close();
   };
   try {

@@ -26,3 +26,12 @@ test('stops as soon as the limit is passed and refuses the document before parsi
 test('names what is wrong with invalid JSON', () => {
   assert.throws(() => parseBoundedJson('{"a":', 100), /^JsonInputError: not valid JSON: /);
 });
+
+test('accepts shallow documents with more brackets than the limit, in strings or side by side', () => {
+  const inStrings = JSON.stringify({ a: '[{'.repeat(200) });
+  assert.deepEqual(parseBoundedJson(inStrings, 100), JSON.parse(inStrings));
+  const sideBySide = JSON.stringify(Array.from({ length: 300 }, () => ({ b: [] })));
+  assert.deepEqual(parseBoundedJson(sideBySide, 100), JSON.parse(sideBySide));
+  const deepAmongMany = `[${'{},'.repeat(200)}${'['.repeat(101)}${']'.repeat(101)}]`;
+  assert.throws(() => parseBoundedJson(deepAmongMany, 100), /deeper than 100 levels/);
+});

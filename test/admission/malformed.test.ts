@@ -124,3 +124,29 @@ describe('malformed admission requests', () => {
     assert.match(await webhook.server.registry.metrics(), /gatehouse_admission_requests_total\{webhook="validate",operation="",kind="",decision="malformed"\} \d+/);
   });
 });
+
+describe('a request body that does not arrive', () => {
+  let webhook: TestWebhook;
+  before(async () => {
+    webhook = await startTestWebhook({ settings: { deadlineMs: 300 } });
+  });
+  after(() => webhook.close());
+
+  it('is refused once the deadline passes, and the connection closed', async () => {
+    const body = JSON.stringify(reviewOf(workloads(restrictedSpec)[0]!));
+    const result = await new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+      const req = request(`${webhook.url}/validate`, { method: 'POST', ca: webhook.ca, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      // Half the body, then nothing: the server must not wait for the rest beyond its deadline.
+      req.write(body.slice(0, body.length / 2));
+    });
+    assert.equal(result.status, 400, result.body);
+    assert.equal(result.connection, 'close');
+    assert.match(status(result.body).message, /^receiving the request body did not finish within 300 ms$/);
+    assert.ok(webhook.logs().some((l) => l.msg === 'malformed admission request refused' && /did not finish within 300 ms/.test(String(l.reason))));
+  });
+});

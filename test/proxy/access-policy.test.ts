@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { compileAccessPolicies, AccessPolicyError, type AccessInput, type AccessPolicySpec } from '../../src/proxy/access-policy.js';
-import { startHarness } from './support/proxy-harness.js';
+import { KUBECTL, startHarness } from './support/proxy-harness.js';
 
 const WRITES = "request.verb in ['create', 'update', 'patch', 'delete', 'deletecollection']";
 const PROD = "namespaceObject != null && namespaceObject.metadata.?labels.?env.orValue('') == 'prod'";
@@ -136,6 +137,35 @@ test('end to end: prod writes need a ticket, which then travels upstream as an i
     const denied = events.find((e) => (e.annotations as Record<string, string>)['authorization.k8s.io/decision'] === 'forbid')!;
     assert.match((denied.annotations as Record<string, string>)['authorization.k8s.io/reason']!, /condition "justification"/);
     assert.equal((denied.responseStatus as { code: number }).code, 403);
+  } finally {
+    await h.close();
+  }
+});
+
+test('kubectl prints the refusal of a discovery request, not "unknown"', { skip: existsSync(KUBECTL) ? false : `kubectl not found at ${KUBECTL}` }, async () => {
+  const h = await startHarness({
+    config: {
+      access: {
+        policies: [
+          {
+            name: 'on-call-only',
+            matchConditions: [{ name: 'everything', expression: 'true' }],
+            validations: [{ name: 'on-call', expression: "'oidc:on-call' in user.groups", message: 'only on-call engineers may use this cluster' }],
+          },
+        ],
+      },
+    },
+  });
+  try {
+    const token = await h.humanToken();
+    const result = await h.kubectl(token, ['get', 'pods']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /Error from server \(Forbidden\): access policy "on-call-only", condition "on-call": only on-call engineers may use this cluster/);
+    assert.doesNotMatch(result.stderr, /unknown/);
+    // A resource request is still answered with a Status object.
+    const refused = await h.request('/api/v1/namespaces/default/pods', { token });
+    assert.equal(refused.status, 403);
+    assert.equal((JSON.parse(refused.body) as { reason: string }).reason, 'Forbidden');
   } finally {
     await h.close();
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clientResponseHeaders, upstreamRequestHeaders } from '../../src/proxy/header-hygiene.js';
+import { upstreamRequestHeaders, withoutHopByHop } from '../../src/proxy/header-hygiene.js';
 
 function headersOf(raw: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -33,7 +33,20 @@ test('without a proxy token (client certificate upstream) no Authorization is se
   assert.equal(out.authorization, undefined);
 });
 
-test('response headers pass except hop-by-hop ones', () => {
-  const raw = ['Content-Type', 'application/json', 'Transfer-Encoding', 'chunked', 'Connection', 'close', 'Audit-Id', 'u-1', 'Warning', '299 - "a"', 'Warning', '299 - "b"'];
-  assert.deepEqual(clientResponseHeaders(raw, headersOf(raw)), { 'content-type': 'application/json', 'audit-id': 'u-1', warning: ['299 - "a"', '299 - "b"'] });
+test('response headers pass except hop-by-hop ones and those the Connection header lists', () => {
+  const upstream = {
+    'content-type': 'application/json',
+    'transfer-encoding': 'chunked',
+    connection: 'close, X-Trace',
+    'x-trace': 'hop',
+    'keep-alive': 'timeout=5',
+    'audit-id': 'u-1',
+    warning: ['299 - "a"', '299 - "b"'],
+  };
+  assert.deepEqual(withoutHopByHop(upstream), { 'content-type': 'application/json', 'audit-id': 'u-1', warning: ['299 - "a"', '299 - "b"'] });
+});
+
+test('Expect is answered by the proxy and not passed on', () => {
+  const raw = ['Expect', '100-continue', 'Content-Length', '10'];
+  assert.deepEqual(upstreamRequestHeaders(raw, headersOf(raw), { clientAddress: '::1', auditId: 'x', impersonation: {} }), { 'content-length': '10', 'x-forwarded-for': '::1', 'audit-id': 'x' });
 });

@@ -66,3 +66,42 @@ test('a bare special verb cannot name a kind', () => {
 test('unknown methods leave the verb empty', () => {
   assert.equal(parseRequestInfo('OPTIONS', '/api/v1/pods').verb, '');
 });
+
+test('the path is read exactly as the URL parser reads it, dot segments, encodings and odd characters included', () => {
+  // Plain paths skip the URL parser; every other shape must still come out as `new URL` normalizes and decodes it.
+  const pieces = ['api', 'apis', 'v1', 'apps.example.com', 'namespaces', 'prod', 'dev', 'pods', 'web', '.', '..', '%2e', '%2E%2e', '.hidden', 'a..b', '', 'x%2Fy', '%41', 'a b', 'ü', "a'b", 'a\\b', 'a@b:c', 'a;b=c', '~', '%zz'];
+  let seed = 7;
+  const pick = () => pieces[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % pieces.length]!;
+  const targets = ['/', '//api/v1/pods', '/api/v1/namespaces/dev/../prod/pods', '/api/v1/pods#frag', '/api/v1/pods?watch=1#x', '/api/./v1/pods?fieldSelector=metadata.name%3Dweb'];
+  for (let i = 0; i < 400; i++) {
+    const segments = Array.from({ length: 2 + (i % 6) }, pick);
+    targets.push(`/${segments.join('/')}${i % 3 === 0 ? '?watch=true&fieldSelector=metadata.name%3Dweb' : ''}`);
+  }
+  for (const target of targets) {
+    let expected: string | undefined;
+    try {
+      expected = decodeURIComponent(new URL(target, 'http://request.invalid').pathname);
+    } catch {
+      expected = undefined;
+    }
+    if (expected === undefined) {
+      assert.throws(() => parseRequestInfo('GET', target), RequestInfoError, target);
+      continue;
+    }
+    let info: ReturnType<typeof parseRequestInfo> | undefined;
+    try {
+      info = parseRequestInfo('GET', target);
+    } catch (err) {
+      assert.ok(err instanceof RequestInfoError, `${target}: ${(err as Error).message}`);
+      continue; // e.g. /api/v1/watch with nothing after it, as the API server refuses it
+    }
+    assert.equal(info.path, expected, target);
+  }
+});
+
+test('a dot segment cannot move a request into another namespace unseen', () => {
+  const info = parseRequestInfo('DELETE', '/api/v1/namespaces/dev/../prod/pods/web');
+  assert.equal(info.namespace, 'prod');
+  assert.equal(info.name, 'web');
+  assert.equal(info.verb, 'delete');
+});

@@ -53,21 +53,28 @@ interface PreparedEntry extends PreparedInput {
   others?: Map<ObjectLookup, PreparedInput>;
 }
 
-const prepared = new WeakMap<EvaluationInput, PreparedEntry>();
+/**
+ * Where an input keeps what was prepared from it: a symbol-keyed, non-enumerable property of the input rather
+ * than a WeakMap, whose entries for short-lived inputs survive young-generation collections and get promoted.
+ */
+const PREPARED: unique symbol = Symbol('gatehouse.prepared-input');
+
+type WithPrepared = EvaluationInput & { [PREPARED]?: PreparedEntry };
 
 /**
  * Attributes and activation of an input, built once per input and lookup and shared by every policy that judges
  * it: converting the objects to CEL values would dominate evaluation time if it were repeated per policy.
  */
 export function prepareInput(input: EvaluationInput, lookup: ObjectLookup): PreparedInput {
-  const entry = prepared.get(input);
+  const entry = (input as WithPrepared)[PREPARED];
   if (entry?.lookup === lookup) return entry;
   let other = entry?.others?.get(lookup);
   if (!other) {
     const attrs = attributesOfInput(input, lookup);
     other = { attrs, activation: CelActivation.of(attrs) };
-    if (!entry) prepared.set(input, { ...other, lookup });
-    else (entry.others ??= new Map()).set(lookup, other);
+    // A frozen input is prepared again for each policy: slower, never wrong.
+    if (!entry && Object.isExtensible(input)) Object.defineProperty(input, PREPARED, { value: { ...other, lookup } });
+    else if (entry) (entry.others ??= new Map()).set(lookup, other);
   }
   return other;
 }

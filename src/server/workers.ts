@@ -1,7 +1,8 @@
-// Serving on several cores. The webhook is stateless and policy evaluation is CPU-bound, so N worker processes
-// (node:cluster) share the listening socket and each judges requests on its own core. The primary process only
-// supervises: it starts one worker first, so a policy set or certificate that does not load is reported once and
-// the command exits with that worker's code; then the others. It replaces a worker that dies, turns SIGTERM and
+// Serving on several cores (`gatehouse admission --workers`, `gatehouse proxy --workers`). N worker processes
+// (node:cluster) share the listening sockets and each serves requests on its own core; whatever a worker caches
+// (verified tokens, TLS sessions, upstream connections) is its own. The primary process only supervises: it starts
+// one worker first, so a configuration or certificate that does not load is reported once and the command exits with
+// that worker's code; then the others. It replaces a worker that dies, turns SIGTERM and
 // SIGINT into a graceful shutdown of every worker, and answers /metrics for all of them together (prom-client's
 // AggregatorRegistry), so a scrape does not depend on which worker the connection reached.
 import cluster, { type Worker } from 'node:cluster';
@@ -48,9 +49,10 @@ function isMessage(value: unknown): value is Message {
 
 /**
  * Runs `count` workers (each re-runs this command as a cluster worker) until a signal stops them. Resolves with the
- * exit code: the first worker's own when it fails to start, 0 after a clean shutdown, 1 otherwise.
+ * exit code: the first worker's own when it fails to start, 0 after a clean shutdown, 1 otherwise. `name` is the
+ * command (admission, proxy) as the supervisor's log lines name it.
  */
-export function superviseWorkers(count: number, logger: Logger): Promise<number> {
+export function superviseWorkers(count: number, logger: Logger, name: string): Promise<number> {
   const aggregator = new AggregatorRegistry();
   const live = new Set<Worker>();
   let serving = false;
@@ -76,7 +78,7 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
           failedStarts = 0;
           if (!serving) {
             serving = true;
-            logger.info({ workers: count }, 'admission webhook serving with worker processes');
+            logger.info({ workers: count }, `${name} serving with worker processes`);
             for (let i = 1; i < count; i++) fork();
           }
         } else if (message.type === 'gatehouse:metrics-request') {
@@ -99,7 +101,7 @@ export function superviseWorkers(count: number, logger: Logger): Promise<number>
           return;
         }
         const delay = RESTART_DELAYS_MS[Math.min(ready ? 0 : failedStarts++, RESTART_DELAYS_MS.length - 1)]!;
-        logger.error({ pid: worker.process.pid, code, signal, restartInMs: delay }, 'admission worker exited; starting another');
+        logger.error({ pid: worker.process.pid, code, signal, restartInMs: delay }, `${name} worker exited; starting another`);
         setTimeout(() => {
           if (!stopping) fork();
         }, delay).unref();
