@@ -17,7 +17,7 @@
 // of Gatehouse's peak rate, directly and through Gatehouse, and the difference (target ≤ 2 ms).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { processTreeCpuSeconds } from './support/process-cpu.js';
 import { fmt, median } from './support/stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -148,35 +149,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** CPU seconds used so far by a process and all its descendants (Linux /proc; NaN elsewhere). */
-function cpuSeconds(pid: number): number {
-  const ticks = 100; // USER_HZ on Linux
-  const stat = (p: number) => {
-    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticks };
-  };
-  try {
-    const all = new Map<number, { ppid: number; cpu: number }>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        all.set(Number(entry), stat(Number(entry)));
-      } catch {
-        // the process ended while we looked
-      }
-    }
-    const tree = new Set([pid]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const [p, s] of all) if (!tree.has(p) && tree.has(s.ppid)) (tree.add(p), (grew = true));
-    }
-    return [...tree].reduce((sum, p) => sum + (all.get(p)?.cpu ?? 0), 0);
-  } catch {
-    return NaN;
-  }
-}
-
 async function startNginx(dir: string, upstreamUrl: string, caFile: string, certFile: string, keyFile: string, workers: number): Promise<{ child: ChildProcess; url: string } | undefined> {
   if (spawnSync('nginx', ['-v']).error) return undefined;
   const port = await freePort();
@@ -274,8 +246,8 @@ function upstreamConnections(upstream: ChildProcess): Promise<number> {
 }
 
 async function load(target: Target, upstreamPid: number, seconds: number, connections: number, overallRate?: number): Promise<Load> {
-  const cpu0 = target.pid ? cpuSeconds(target.pid) : NaN;
-  const up0 = cpuSeconds(upstreamPid);
+  const cpu0 = target.pid ? processTreeCpuSeconds(target.pid) : NaN;
+  const up0 = processTreeCpuSeconds(upstreamPid);
   const result = await autocannon({
     url: target.url + PATH,
     duration: seconds,
@@ -290,8 +262,8 @@ async function load(target: Target, upstreamPid: number, seconds: number, connec
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
-    cpuUsPerRequest: target.pid ? perRequest(cpuSeconds(target.pid) - cpu0) : perRequest(cpuSeconds(upstreamPid) - up0),
-    upstreamCpuUsPerRequest: perRequest(cpuSeconds(upstreamPid) - up0),
+    cpuUsPerRequest: target.pid ? perRequest(processTreeCpuSeconds(target.pid) - cpu0) : perRequest(processTreeCpuSeconds(upstreamPid) - up0),
+    upstreamCpuUsPerRequest: perRequest(processTreeCpuSeconds(upstreamPid) - up0),
   };
 }
 

@@ -19,7 +19,7 @@ import { expandPaths } from '../kube/manifest-files.js';
 import { createLogger, type Logger } from '../server/logger.js';
 import { parseListenAddress } from '../server/listen-address.js';
 import { onShutdownSignal } from '../server/shutdown.js';
-import { UsageError } from './errors.js';
+import { integerFlag, UsageError } from './errors.js';
 import { openOutput } from './output.js';
 import { toolInfo } from './tool.js';
 
@@ -138,12 +138,6 @@ interface ManifestFlags {
   config?: string;
   policies: string[];
   output?: string;
-}
-
-function integerFlag(name: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name}: must be an integer from ${min} to ${max} (got "${value}")`);
-  return n;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -7,3 +7,10 @@ export const EXIT_USAGE = 2;
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** A whole-number flag within [min, max]; anything else is a UsageError naming the flag. */
+export function integerFlag(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name}: must be an integer from ${min} to ${max} (got "${value}")`);
+  return n;
+}

@@ -11,21 +11,13 @@ import { startProxy } from '../proxy/proxy-server.js';
 import { createLogger } from '../server/logger.js';
 import { onShutdownSignal } from '../server/shutdown.js';
 import { leaveCluster, serveAsWorker, superviseWorkers } from '../server/workers.js';
-import { UsageError } from './errors.js';
+import { integerFlag, UsageError } from './errors.js';
 
 interface ProxyCommandFlags extends ProxyFlags {
   config?: string;
   workers?: string;
 }
 
-const MAX_WORKERS = 256;
-
-function workerCount(value: string | undefined): number {
-  if (value === undefined) return 1;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers: must be an integer from 1 to ${MAX_WORKERS} (got "${value}")`);
-  return n;
-}
 
 async function runProxy(flags: ProxyCommandFlags): Promise<void> {
   let settings;
@@ -36,7 +28,7 @@ async function runProxy(flags: ProxyCommandFlags): Promise<void> {
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
-  const workers = workerCount(flags.workers);
+  const workers = flags.workers === undefined ? 1 : integerFlag('--workers', flags.workers, 1, 256);
   // Several processes writing one pipe may interleave a long line with another's; appends to a file do not.
   if (workers > 1 && settings.auditLog === '-') throw new UsageError('--audit-log -: with --workers above 1 the audit log must be a file');
   const logger = createLogger({ name: 'proxy', level: settings.logLevel as 'info' });
