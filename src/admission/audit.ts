@@ -37,7 +37,10 @@ export interface AuditOutcome {
   results: PolicyResult[];
 }
 
-/** Judges every object (as a CREATE by nobody in particular: identity policies have nothing to judge at rest). */
+/**
+ * Judges every object as a CREATE by nobody in particular, with the policies about objects: those about who makes a
+ * request (Policy.background false) have nothing to judge at rest and are skipped (PolicySet.requestOnly).
+ */
 export async function auditObjects(objects: Iterable<{ object: KubeObject; source?: SourceLocation }>, options: AuditOptions): Promise<AuditOutcome> {
   const results: PolicyResult[] = [];
   let judged = 0;
@@ -46,7 +49,7 @@ export async function auditObjects(objects: Iterable<{ object: KubeObject; sourc
     judged++;
     const namespace = object.metadata.namespace;
     const namespaceObject = namespace ? (options.lookup.namespace(namespace) ?? null) : null;
-    const evaluated = await options.policies.all.evaluate({ object, operation: 'CREATE', namespaceObject, ...(source ? { source } : {}) });
+    const evaluated = await options.policies.background.evaluate({ object, operation: 'CREATE', namespaceObject, ...(source ? { source } : {}) });
     for (const result of evaluated) if (!notApplicable(result)) results.push(result);
   }
   const reports = buildPolicyReports(results, {

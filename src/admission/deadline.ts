@@ -108,6 +108,7 @@ export function guardPolicy(policy: Policy, observe: PolicyObserver): Policy {
   return {
     name: policy.name,
     ...(policy.title !== undefined ? { title: policy.title } : {}),
+    ...(policy.background !== undefined ? { background: policy.background } : {}),
     rules: policy.rules,
     evaluate(input: EvaluationInput): RuleOutcome[] | Promise<RuleOutcome[]> {
       const deadline = (input as DeadlineBound)[DEADLINE];

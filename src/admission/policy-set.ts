@@ -12,6 +12,10 @@ export interface PolicySet {
    * also judge DELETEs and updates that leave the pod spec alone, which the object-content policies do not.
    */
   readonly declared: PolicyEngine;
+  /** The policies a background audit of stored objects runs: all but those about the request (Policy.background). */
+  readonly background: PolicyEngine;
+  /** Names of the policies the background audit skips, for its summary. */
+  readonly requestOnly: readonly string[];
   /** `restricted:latest` for each Pod Security Standards policy, by policy name, for PSA-worded messages. */
   readonly podSecurity: ReadonlyMap<string, string>;
   readonly size: number;
@@ -38,9 +42,12 @@ export function createPolicySet(parts: PolicySetParts, observe: PolicyObserver, 
   const podSecurity = parts.podSecurity.map(({ policy }) => guard(policy));
   const builtin = parts.builtin.map(guard);
   const declared = parts.declared.map(guard);
+  const all = [...podSecurity, ...builtin, ...declared];
   return {
-    all: new PolicyEngine([...podSecurity, ...builtin, ...declared], {}, { exemptions }),
+    all: new PolicyEngine(all, {}, { exemptions }),
     declared: new PolicyEngine(declared, {}, { exemptions }),
+    background: new PolicyEngine(all.filter((policy) => policy.background !== false), {}, { exemptions }),
+    requestOnly: all.filter((policy) => policy.background === false).map((policy) => policy.name),
     podSecurity: new Map(parts.podSecurity.map(({ policy, level }) => [policy.name, level])),
     size: names.size,
   };

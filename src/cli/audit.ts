@@ -62,6 +62,9 @@ async function audit(flags: AuditFlags): Promise<void> {
   }
   const outcome = await auditObjects(objects, { policies, lookup, maxResultsPerReport: maxResults });
   process.stderr.write(`gatehouse audit: ${outcome.judged} objects judged, ${outcome.reports.length} reports\n`);
+  if (policies.requestOnly.length > 0) {
+    process.stderr.write(`gatehouse audit: skipped ${policies.requestOnly.length} policies about who makes a request (nothing to judge at rest): ${policies.requestOnly.join(', ')}\n`);
+  }
   if (kc && flags.apply) {
     await fromCluster(() => applyReports(kc, outcome.reports as unknown as KubeObject[]));
     return;

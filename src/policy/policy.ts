@@ -50,6 +50,12 @@ export interface Policy {
   readonly name: string;
   readonly title?: string;
   readonly rules: readonly RuleInfo[];
+  /**
+   * False for a policy about the request rather than the object — who makes a change (it reads
+   * `request.userInfo`), or one its author kept out of background scans: a background audit of stored objects,
+   * which no user is making, skips it. Default true.
+   */
+  readonly background?: boolean;
   /** Outcomes for the rules that apply to this object; none when the policy does not match it at all. */
   evaluate(input: EvaluationInput): RuleOutcome[] | Promise<RuleOutcome[]>;
 }

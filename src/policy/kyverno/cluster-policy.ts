@@ -49,6 +49,8 @@ export interface ClusterPolicySpec {
   /** Pod controller kinds the autogen rules cover. */
   controllers: string[];
   annotations: Record<string, string>;
+  /** `spec.background` (default true): whether background scans evaluate the policy. */
+  background: boolean;
 }
 
 export function parseClusterPolicy(doc: KubeObject): Parsed<ClusterPolicySpec> {
@@ -66,7 +68,7 @@ export function parseClusterPolicy(doc: KubeObject): Parsed<ClusterPolicySpec> {
   const annotations = (asRecord(doc.metadata?.annotations) ?? {}) as Record<string, string>;
   const controllers = autogenControllers(spec, rules, annotations[AUTOGEN_ANNOTATION]);
   for (const rule of rules) rule.autogen = controllers.length > 0 && matchesOnlyPods(rule.match);
-  const value: ClusterPolicySpec = { name: name as string, rules, controllers, annotations };
+  const value: ClusterPolicySpec = { name: name as string, rules, controllers, annotations, background: spec.background !== false };
   if (doc.kind === 'Policy') value.namespace = doc.metadata?.namespace ?? 'default';
   return { ok: true, value };
 }
@@ -184,6 +186,7 @@ export function createClusterPolicy(spec: ClusterPolicySpec, options: ClusterPol
     name: spec.name,
     title: spec.annotations['policies.kyverno.io/title'] ?? `${spec.namespace === undefined ? 'ClusterPolicy' : 'Policy'} ${spec.name}`,
     rules,
+    background: spec.background && !compiled.some(({ program }) => program?.readsRequester),
     evaluate(input: EvaluationInput): RuleOutcome[] {
       const { attrs, activation } = prepareInput(input, lookup);
       if (spec.namespace !== undefined && attrs.namespace !== spec.namespace) {

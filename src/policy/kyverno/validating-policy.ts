@@ -33,6 +33,8 @@ export interface ValidatingPolicySpec {
   /** Pod controller kinds (group/kind) the policy's pod rules are auto-generated for. */
   autogen: { group: string; kind: string; operations: string[] }[];
   annotations: Record<string, string>;
+  /** `spec.evaluation.background.enabled` (default true): whether background scans evaluate the policy. */
+  background: boolean;
 }
 
 export function parseValidatingPolicy(doc: KubeObject): Parsed<ValidatingPolicySpec> {
@@ -67,6 +69,7 @@ export function parseValidatingPolicy(doc: KubeObject): Parsed<ValidatingPolicyS
     validationActions: actions as string[],
     autogen: autogenTargets(match.match, asRecord(asRecord(spec.autogen)?.podControllers)?.controllers),
     annotations: (asRecord(doc.metadata?.annotations) ?? {}) as Record<string, string>,
+    background: asRecord(asRecord(spec.evaluation)?.background)?.enabled !== false,
   };
   if (doc.kind === 'NamespacedValidatingPolicy') value.namespace = doc.metadata?.namespace ?? 'default';
   return { ok: true, value };
@@ -94,6 +97,7 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
     name: spec.name,
     title: spec.annotations['policies.kyverno.io/title'] ?? `ValidatingPolicy ${spec.name}`,
     rules: validationRules(spec, severityOf(spec.annotations)),
+    background: spec.background && !program.readsRequester,
     evaluate(input: EvaluationInput): RuleOutcome[] {
       const { attrs, activation: shared } = prepareInput(input, lookup);
       if (spec.namespace !== undefined && attrs.namespace !== spec.namespace) {

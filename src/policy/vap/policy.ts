@@ -49,6 +49,7 @@ export function createValidatingAdmissionPolicy(spec: VapSpec, options: VapPolic
     name: spec.name,
     title: `ValidatingAdmissionPolicy ${spec.name}`,
     rules,
+    background: !program.readsRequester,
     evaluate(input: EvaluationInput): RuleOutcome[] {
       const { attrs, activation } = prepareInput(input, lookup);
       if (!matchesResources(spec.matchConstraints, attrs)) {

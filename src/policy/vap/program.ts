@@ -81,6 +81,8 @@ export class CompiledPolicyProgram {
   private readonly failurePolicy: FailurePolicy;
   private readonly costBudget: number;
   private readonly allPassed: ProgramResult;
+  /** Some expression reads `request.userInfo`: the policy judges who makes the request. */
+  readonly readsRequester: boolean;
 
   /** Throws ProgramCompileError listing every expression that does not compile. */
   constructor(spec: ProgramSpec, options: ProgramOptions = {}) {
@@ -119,6 +121,7 @@ export class CompiledPolicyProgram {
     if (errors.length > 0) throw new AggregateProgramError(errors);
     this.failurePolicy = spec.failurePolicy;
     this.costBudget = options.costBudget ?? POLICY_COST_BUDGET;
+    this.readsRequester = expressionsOf(spec).some((expression) => REQUESTER.test(expression));
     this.allPassed = Object.freeze({ kind: 'evaluated', validations: Object.freeze(this.validations.map((v) => v.passed)), auditAnnotations: NO_ANNOTATIONS, allPassed: true });
   }
 
@@ -217,6 +220,18 @@ export class AggregateProgramError extends Error {
   constructor(readonly errors: ProgramCompileError[]) {
     super(errors.map((e) => e.message).join('\n'));
   }
+}
+
+/** `request.userInfo` (or `request["userInfo"]`) anywhere in an expression. */
+const REQUESTER = /\brequest\s*(?:\.\s*userInfo\b|\[\s*["']userInfo["']\s*\])/;
+
+function expressionsOf(spec: ProgramSpec): string[] {
+  return [
+    ...spec.variables.map((v) => v.expression),
+    ...spec.matchConditions.map((c) => c.expression),
+    ...spec.validations.flatMap((v) => (v.messageExpression === undefined ? [v.expression] : [v.expression, v.messageExpression])),
+    ...spec.auditAnnotations.map((a) => a.valueExpression),
+  ];
 }
 
 /** Variables that read nothing but these are the same for every policy judging the same objects (CelActivation.shared). */

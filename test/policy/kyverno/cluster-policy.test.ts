@@ -96,3 +96,10 @@ test('bad rules name the field', () => {
     'spec.rules[0].validate.cel.expressions: at least one expression is required',
   ]);
 });
+
+test('background scans skip a rule set that reads request.userInfo, or spec.background: false', () => {
+  assert.equal(clusterPolicy([hostNetwork]).background, true);
+  assert.equal(clusterPolicy([hostNetwork], {}, { background: false }).background, false);
+  const byUser = { ...hostNetwork, validate: { cel: { expressions: [{ expression: "request.userInfo.username.startsWith('system:')" }] } } };
+  assert.equal(clusterPolicy([hostNetwork, byUser]).background, false);
+});

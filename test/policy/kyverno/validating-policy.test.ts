@@ -107,3 +107,16 @@ test('policies judging the same pod view share their common variables and still 
   assert.deepEqual(judge(deployment({ securityContext: { privileged: true } })), ['fail', 'pass']);
   assert.deepEqual(judge(deployment({ securityContext: { capabilities: { add: ['NET_ADMIN'] } } })), ['pass', 'fail']);
 });
+
+test('background scans skip a policy that reads request.userInfo or that its author kept out of them', () => {
+  assert.equal(policy(noPrivileged).background, true);
+  const byUser = { ...noPrivileged, validations: [{ expression: "request.userInfo.username != 'intruder'" }] };
+  assert.equal(policy(byUser).background, false);
+  const byIndex = { ...noPrivileged, validations: [{ expression: 'request["userInfo"].groups.size() > 0' }] };
+  assert.equal(policy(byIndex).background, false);
+  const inMessage = { ...noPrivileged, validations: [{ expression: 'true', messageExpression: "'by ' + request.userInfo.username" }] };
+  assert.equal(policy(inMessage).background, false);
+  assert.equal(policy({ ...noPrivileged, evaluation: { background: { enabled: false } } }).background, false);
+  // A variable named like a field of the request is not the request.
+  assert.equal(policy({ ...noPrivileged, variables: [{ name: 'userInfo', expression: 'object.metadata.name' }] }).background, true);
+});

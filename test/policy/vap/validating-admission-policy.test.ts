@@ -202,3 +202,9 @@ test('policies judging the same input share common variables, but never ones tha
   const outcomes = policies.map((p) => p.evaluate(input) as RuleOutcome[]);
   assert.deepEqual(outcomes.map((o) => [o[0]!.result, o[0]!.message]), [['fail', 'over 3'], ['pass', 'validation passed']]);
 });
+
+test('a policy about who makes the request is not one for background scans', () => {
+  const about = (expression: string) => createValidatingAdmissionPolicy(vap({ matchConstraints: deploymentsRule, validations: [{ expression }] }));
+  assert.equal(about('object.spec.replicas <= 5').background, true);
+  assert.equal(about("request.userInfo.groups.exists(g, g == 'release')").background, false);
+});
