@@ -110,7 +110,7 @@ export function guardPolicy(policy: Policy, observe: PolicyObserver): Policy {
     ...(policy.title !== undefined ? { title: policy.title } : {}),
     ...(policy.background !== undefined ? { background: policy.background } : {}),
     rules: policy.rules,
-    evaluate(input: EvaluationInput): RuleOutcome[] | Promise<RuleOutcome[]> {
+    evaluate(input: EvaluationInput): readonly RuleOutcome[] | Promise<readonly RuleOutcome[]> {
       const deadline = (input as DeadlineBound)[DEADLINE];
       if (deadline?.expired()) throw new DeadlineExceededError(`deadline of ${deadline.budgetMs} ms passed before policy ${policy.name} ran`);
       const start = performance.now();

@@ -140,7 +140,7 @@ export class PolicyEngine {
     }
     for (const policy of this.policies) {
       const treatments = this.treatments.get(policy)!;
-      let outcomes: RuleOutcome[];
+      let outcomes: readonly RuleOutcome[];
       try {
         // Most policies answer synchronously; awaiting only real promises saves a microtask turn per policy.
         const pending = policy.evaluate(input);

@@ -57,5 +57,5 @@ export interface Policy {
    */
   readonly background?: boolean;
   /** Outcomes for the rules that apply to this object; none when the policy does not match it at all. */
-  evaluate(input: EvaluationInput): RuleOutcome[] | Promise<RuleOutcome[]>;
+  evaluate(input: EvaluationInput): readonly RuleOutcome[] | Promise<readonly RuleOutcome[]>;
 }

@@ -248,7 +248,7 @@ describe('gatehouse admission manifests', () => {
     assert.equal(pod.containers[0].readinessProbe.httpGet.path, '/readyz');
     assert.equal(pod.containers[0].livenessProbe.httpGet.path, '/healthz');
     const restricted = createPodSecurityPolicy({ level: 'restricted', version: 'latest' });
-    const failed = (restricted.evaluate({ object: deployment as KubeObject, operation: 'CREATE' }) as { result: string; message: string }[]).filter((o) => o.result === 'fail');
+    const failed = (restricted.evaluate({ object: deployment as KubeObject, operation: 'CREATE' }) as readonly { result: string; message: string }[]).filter((o) => o.result === 'fail');
     assert.deepEqual(failed, []);
     assert.equal((find('PodDisruptionBudget')[0] as Record<string, any>).spec.minAvailable, 1);
     const verbs = new Set(((find('ClusterRole')[0] as Record<string, any>).rules as { verbs: string[] }[]).flatMap((r) => r.verbs));

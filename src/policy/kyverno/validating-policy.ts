@@ -98,7 +98,7 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
     title: spec.annotations['policies.kyverno.io/title'] ?? `ValidatingPolicy ${spec.name}`,
     rules: validationRules(spec, severityOf(spec.annotations)),
     background: spec.background && !program.readsRequester,
-    evaluate(input: EvaluationInput): RuleOutcome[] {
+    evaluate(input: EvaluationInput): readonly RuleOutcome[] {
       const { attrs, activation: shared } = prepareInput(input, lookup);
       if (spec.namespace !== undefined && attrs.namespace !== spec.namespace) {
         return [{ rule: ANY_RULE, result: 'skip', message: `${spec.name} only applies in namespace ${spec.namespace}` }];
@@ -107,8 +107,7 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
       if (!activation) {
         return [{ rule: ANY_RULE, result: 'skip', message: `${attrs.resource.kind} ${attrs.name} is outside the matchConstraints of ${spec.name}; the policy does not apply` }];
       }
-      // Outcomes are never modified by their readers; the all-passed ones are shared (and frozen).
-      return outcomesOf(program.evaluate(activation), style) as RuleOutcome[];
+      return outcomesOf(program.evaluate(activation), style);
     },
   };
 }

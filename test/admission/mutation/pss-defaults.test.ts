@@ -41,7 +41,7 @@ describe('PSS-safe defaults', () => {
       const { operations, applied } = pssDefaults(object, ALL);
       assert.deepEqual(applied, ['automountServiceAccountToken', 'seccompProfile', 'allowPrivilegeEscalation', 'dropAllCapabilities'], object.kind);
       const patched = applyPatch(object, operations);
-      const failed = (restricted.evaluate({ object: patched, operation: 'CREATE' }) as { rule: string; result: string }[]).filter((o) => o.result === 'fail').map((o) => o.rule);
+      const failed = (restricted.evaluate({ object: patched, operation: 'CREATE' }) as readonly { rule: string; result: string }[]).filter((o) => o.result === 'fail').map((o) => o.rule);
       assert.deepEqual(failed, ['runAsNonRoot'], object.kind);
       assert.deepEqual(pssDefaults(patched, ALL).operations, [], `${object.kind}: a second pass must change nothing`);
     }

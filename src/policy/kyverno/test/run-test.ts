@@ -85,7 +85,7 @@ async function readSingleDocument(path: string): Promise<unknown> {
 
 /** Evaluates each (policy, resource) pair once, however many expectations ask about it. */
 class OutcomeCache {
-  private readonly cache = new Map<Policy, Map<KubeObject, RuleOutcome[]>>();
+  private readonly cache = new Map<Policy, Map<KubeObject, readonly RuleOutcome[]>>();
   private readonly byName = new Map<string, Policy>();
 
   constructor(policies: readonly Policy[], private readonly values: TestValues, private readonly user: TestUserInfo | undefined) {
@@ -96,7 +96,7 @@ class OutcomeCache {
     return this.byName.get(name);
   }
 
-  outcomes(policy: Policy, object: KubeObject): RuleOutcome[] {
+  outcomes(policy: Policy, object: KubeObject): readonly RuleOutcome[] {
     let perObject = this.cache.get(policy);
     if (!perObject) this.cache.set(policy, (perObject = new Map()));
     let outcomes = perObject.get(object);
@@ -148,7 +148,7 @@ function resourceNamed(object: KubeObject, resource: string): boolean {
 }
 
 /** One expected result is about a rule (or its autogen form) or, without a rule, the whole policy. */
-function actualFor(outcomes: RuleOutcome[], rule: string | undefined, kind: string): { actual: ActualResult; message: string } {
+function actualFor(outcomes: readonly RuleOutcome[], rule: string | undefined, kind: string): { actual: ActualResult; message: string } {
   const relevant = rule === undefined ? outcomes : outcomes.filter((o) => o.rule === rule || o.rule === autogenRuleName(rule, kind) || o.rule === '*');
   const unsupported = relevant.find((o) => o.properties?.unsupported !== undefined);
   if (unsupported) return { actual: 'unsupported', message: unsupported.message };
