@@ -99,9 +99,12 @@ async function runScan(paths: string[], flags: ScanFlags, fromCommandLine: (flag
   // The CEL policy engines load only when policies are given: a plain scan starts faster without them.
   const loaded = flags.policy.length > 0
     ? await (await import('../scan/scan-policies.js')).loadScanPolicies(flags.policy, paths)
-    : { errors: [], policies: [], unsupported: [] };
+    : { errors: [], policies: [], unsupported: [], requestOnly: [] };
   if (loaded.errors.length > 0) {
     throw new UsageError(`--policy: ${loaded.errors.length === 1 ? 'a problem' : `${loaded.errors.length} problems`}:\n${loaded.errors.join('\n')}`);
+  }
+  if (loaded.requestOnly.length > 0) {
+    process.stderr.write(`gatehouse scan: skipped ${loaded.requestOnly.length} policies about who makes a request (nothing to judge in manifests): ${loaded.requestOnly.join(', ')}\n`);
   }
   const policies = [...podSecurityPolicies(pss), createBuiltinPolicy(config?.builtin ?? {}), ...loaded.policies];
   const engine = new PolicyEngine(policies, config?.ruleSettings ?? {});

@@ -17,6 +17,11 @@ export interface ScanPolicies {
   policies: Policy[];
   /** One error result per policy Gatehouse cannot evaluate, so it never passes silently. */
   unsupported: PolicyResult[];
+  /**
+   * Policies about who makes a request (Policy.background false): manifests at rest have no requester, so the scan
+   * leaves them out and says so, as `gatehouse audit` does.
+   */
+  requestOnly: string[];
 }
 
 export async function loadScanPolicies(policyPaths: readonly string[], inputPaths: readonly string[]): Promise<ScanPolicies> {
@@ -33,5 +38,10 @@ export async function loadScanPolicies(policyPaths: readonly string[], inputPath
       policy: `${u.kind}/${u.name}`, rule: UNSUPPORTED_RULE, result: 'error', severity: 'high',
       message: `${u.kind} "${u.name}" is not evaluated by Gatehouse: ${u.reason}`, source: u.source,
     }));
-  return { errors: loaded.errors.map(formatLoadError), policies: loaded.policies, unsupported };
+  return {
+    errors: loaded.errors.map(formatLoadError),
+    policies: loaded.policies.filter((policy) => policy.background !== false),
+    unsupported,
+    requestOnly: loaded.policies.filter((policy) => policy.background === false).map((policy) => policy.name),
+  };
 }

@@ -230,6 +230,12 @@ test('--policy evaluates Kyverno and ValidatingAdmissionPolicy files alongside t
     assert.equal(unsupported.result, 'error');
     assert.match(unsupported.message, /MutatingPolicy "add-labels" is not evaluated/);
 
+    // A policy about who makes the request has nothing to judge in manifests: left out, and named on stderr.
+    const identity = await runCli(['scan', 'examples/workloads/hardened', '--policy', 'examples/admission', '--format', 'json', '--fail-on', 'none']);
+    assert.equal(identity.code, 0, identity.stderr);
+    assert.match(identity.stderr, /skipped 1 policies about who makes a request .*: prod-deployments-from-release-workflow/);
+    assert.ok(!JSON.parse(identity.stdout).results.some((r: { policy: string }) => r.policy === 'prod-deployments-from-release-workflow'));
+
     writeFileSync(policy, 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: broken}\nspec:\n  matchConstraints:\n    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]\n  validations:\n  - expression: object.spec.replicas <=\n');
     const broken = await runCli(['scan', 'examples/workloads/hardened', '--policy', policy]);
     assert.equal(broken.code, 2);
