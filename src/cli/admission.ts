@@ -168,7 +168,7 @@ async function manifests(flags: ManifestFlags): Promise<void> {
     if (key in policies) throw new UsageError(`--policies: two files are named ${key}; ConfigMap keys must be unique`);
     policies[key] = await readFile(file, 'utf8');
   }
-  const objects = await admissionManifests({
+  const { objects, warnings } = await admissionManifests({
     namespace: flags.namespace,
     name: flags.name,
     image: flags.image,
@@ -180,6 +180,7 @@ async function manifests(flags: ManifestFlags): Promise<void> {
     policies,
     paramKinds: settings.paramKinds,
   });
+  for (const warning of warnings) process.stderr.write(`gatehouse admission manifests: ${warning}\n`);
   const output = openOutput(flags.output);
   output.sink.write(yamlDocuments(objects));
   output.commit();

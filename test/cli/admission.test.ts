@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -275,6 +276,42 @@ describe('gatehouse admission manifests', () => {
       assert.deepEqual(parseAllDocuments(decoded.stdout).map((d) => d.toJS() as KubeObject), expected);
     } finally {
       await api.close();
+    }
+  });
+
+  it('sends the webhook what the shipped policies match beyond pods and workloads, and warns about what it will not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-manifests-'));
+    try {
+      const services = join(dir, 'services.yaml');
+      writeFileSync(services, [
+        'apiVersion: admissionregistration.k8s.io/v1',
+        'kind: ValidatingAdmissionPolicy',
+        'metadata: {name: lb-source-ranges}',
+        'spec:',
+        '  matchConstraints:',
+        '    resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [services]}]',
+        '  validations: [{expression: "true"}]',
+        '---',
+        'apiVersion: admissionregistration.k8s.io/v1',
+        'kind: ValidatingAdmissionPolicy',
+        'metadata: {name: everything}',
+        'spec:',
+        '  matchConstraints:',
+        '    resourceRules: [{apiGroups: ["*"], apiVersions: ["*"], operations: [CREATE], resources: ["*"]}]',
+        '  validations: [{expression: "true"}]',
+        '',
+      ].join('\n'));
+      const result = await run(['admission', 'manifests', '--policies', services]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /services\.yaml: ValidatingAdmissionPolicy\/everything: matches \*\/\*; no webhook rule is generated/);
+      const docs = parseAllDocuments(result.stdout).map((d) => d.toJS() as Record<string, any>);
+      const rules = docs.find((d) => d.kind === 'ValidatingWebhookConfiguration')!.webhooks[0].rules as { resources: string[]; apiGroups: string[] }[];
+      assert.ok(rules.some((r) => r.resources.includes('services') && r.apiGroups.includes('')), JSON.stringify(rules));
+      assert.ok(!rules.some((r) => r.resources.includes('*')), 'never a rule on every resource');
+      const mutating = docs.find((d) => d.kind === 'MutatingWebhookConfiguration')!.webhooks[0].rules as { resources: string[] }[];
+      assert.ok(!mutating.some((r) => r.resources.includes('services')), 'mutation stays on pods and workloads');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

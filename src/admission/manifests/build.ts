@@ -3,17 +3,21 @@
 import type { KubeObject } from '../../kube/object.js';
 import { servingCertificate } from './certificates.js';
 import type { ManifestOptions } from './options.js';
-import { ownLabelGuard, webhookConfigurations } from './webhooks.js';
+import { rulesForPolicies } from './policy-rules.js';
+import { COVERED_RESOURCES, ownLabelGuard, webhookConfigurations } from './webhooks.js';
 import { workloadManifests } from './workload.js';
 
-export async function admissionManifests(options: ManifestOptions): Promise<KubeObject[]> {
+/** The objects, and warnings about policy matches that were not turned into webhook rules (policy-rules.ts). */
+export async function admissionManifests(options: ManifestOptions): Promise<{ objects: KubeObject[]; warnings: string[] }> {
   const certificate = await servingCertificate(options);
   const [namespace, ...workload] = workloadManifests(options, certificate.secretName);
-  return [
+  const { rules, warnings } = rulesForPolicies(options.policies, COVERED_RESOURCES);
+  const objects = [
     namespace!,
     ...certificate.objects,
     ...workload,
     ...ownLabelGuard(options),
-    ...webhookConfigurations(options, certificate),
+    ...webhookConfigurations(options, certificate, rules),
   ];
+  return { objects, warnings };
 }

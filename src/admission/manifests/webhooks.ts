@@ -3,6 +3,7 @@
 // webhook judges is needed for it to start.
 import type { KubeObject } from '../../kube/object.js';
 import { labelsOf, OWN_POD_LABEL, type ManifestOptions } from './options.js';
+import type { WebhookRule } from './policy-rules.js';
 
 const POD_RULE = { apiGroups: [''], apiVersions: ['v1'], resources: ['pods', 'pods/ephemeralcontainers'], scope: 'Namespaced' };
 const WORKLOAD_RULES = [
@@ -42,8 +43,24 @@ function metadata(options: ManifestOptions, certificateName: string | undefined)
   };
 }
 
-/** `caBundle` (base64 PEM) when the certificate was generated; `certificateName` for cert-manager CA injection. */
-export function webhookConfigurations(options: ManifestOptions, ca: { caBundle?: string; certificateName?: string }): KubeObject[] {
+const POD_OPERATIONS = ['CREATE', 'UPDATE'];
+const WORKLOAD_OPERATIONS = ['CREATE', 'UPDATE', 'DELETE'];
+
+/** What the validating webhook receives without looking at the policies, as `OPERATION group/resource`. */
+export const COVERED_RESOURCES: ReadonlySet<string> = new Set([
+  ...coverage(POD_RULE, POD_OPERATIONS),
+  ...WORKLOAD_RULES.flatMap((rule) => coverage(rule, WORKLOAD_OPERATIONS)),
+]);
+
+function coverage(rule: { apiGroups: string[]; resources: string[] }, operations: string[]): string[] {
+  return operations.flatMap((op) => rule.apiGroups.flatMap((group) => rule.resources.map((resource) => `${op} ${group}/${resource}`)));
+}
+
+/**
+ * `caBundle` (base64 PEM) when the certificate was generated; `certificateName` for cert-manager CA injection;
+ * `policyRules`: what the shipped policies match beyond pods and their owners (policy-rules.ts).
+ */
+export function webhookConfigurations(options: ManifestOptions, ca: { caBundle?: string; certificateName?: string }, policyRules: readonly WebhookRule[] = []): KubeObject[] {
   const validating: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',
@@ -52,9 +69,10 @@ export function webhookConfigurations(options: ManifestOptions, ca: { caBundle?:
       name: `validate.${options.name}.gatehouse.dev`,
       ...common(options, '/validate', ca.caBundle),
       rules: [
-        { operations: ['CREATE', 'UPDATE'], ...POD_RULE },
+        { operations: POD_OPERATIONS, ...POD_RULE },
         // DELETE too: identity policies decide who may remove workloads, not only what they contain.
-        ...WORKLOAD_RULES.map((rule) => ({ operations: ['CREATE', 'UPDATE', 'DELETE'], ...rule })),
+        ...WORKLOAD_RULES.map((rule) => ({ operations: WORKLOAD_OPERATIONS, ...rule })),
+        ...policyRules,
       ],
     }],
   };

@@ -99,6 +99,16 @@ export function resourceOfObject(object: KubeObject): ResourceInfo {
   return { group, version, kind: object.kind, resource: defaultPlural(object.kind), namespaced: typeof namespace === 'string' && namespace !== '', known: false };
 }
 
+/** The built-in resources that serve a kind, in every group that has it (Ingress: networking.k8s.io and extensions). */
+export function resourcesOfKind(kind: string): { group: string; resource: string; namespaced: boolean }[] {
+  const out: { group: string; resource: string; namespaced: boolean }[] = [];
+  for (const [group, kinds] of Object.entries(BUILTIN)) {
+    const builtin = kinds[kind];
+    if (builtin) out.push({ group, resource: builtin.resource, namespaced: builtin.namespaced });
+  }
+  return out;
+}
+
 /** The kind a group/resource names, when built in. */
 export function kindOfResource(group: string, resource: string): string | undefined {
   const kinds = BUILTIN[group];
