@@ -17,7 +17,6 @@
 // start of the second, which measures bursts, not a steady 1,000 requests/s. The subject's RSS (all its processes)
 // is sampled each second during the fixed-rate run: flat memory = no growth from first to last sample.
 import cluster from 'node:cluster';
-import { createRequire } from 'node:module';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:https';
@@ -26,17 +25,9 @@ import { fileURLToPath } from 'node:url';
 import { defaultWorkerCount } from '../src/server/workers.js';
 import { createTestTls } from '../test/support/tls.js';
 import { ownCpuSeconds, processTreeCpuSeconds } from './support/process-cpu.js';
+import { autocannon, type LoadResult } from './support/autocannon.js';
 import { fmt, median, percentile } from './support/stats.js';
 
-/** The part of autocannon's API used here (the package ships no type declarations). */
-interface LoadResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  non2xx: number;
-  '2xx': number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<LoadResult>;
 
 const VPOL = fileURLToPath(new URL('../../shared/conformance/kyverno/pod-security-vpol', import.meta.url));
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));

@@ -16,7 +16,6 @@
 // reuses its upstream connections opens few). Then the Gatehouse/nginx ratio (target ≥ 0.7), and p99 latency at half
 // of Gatehouse's peak rate, directly and through Gatehouse, and the difference (target ≤ 2 ms).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,21 +25,12 @@ import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { processTreeCpuSeconds } from './support/process-cpu.js';
+import { autocannon } from './support/autocannon.js';
 import { fmt, median } from './support/stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
-/** The part of autocannon's API used here (the package ships no type declarations). */
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  non2xx: number;
-  '2xx': number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const PATH = '/api/v1/namespaces/default/configmaps/bench';
 const BODY = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench', namespace: 'default', resourceVersion: '1' }, data: { key: 'value' } });
 

@@ -2,6 +2,7 @@
 // send is refused with a reason (a 400 to the caller) before any policy sees it.
 import type { GroupVersionKind, GroupVersionResource } from '../kube/matching/resources.js';
 import { isKubeObject, type KubeObject } from '../kube/object.js';
+import { asRecord } from '../kube/pod-template.js';
 import type { Operation, UserInfo } from '../policy/policy.js';
 import { JsonInputError, parseBoundedJson } from './bounded-json.js';
 
@@ -59,10 +60,6 @@ export class MalformedReviewError extends Error {
   override name = 'MalformedReviewError';
 }
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
 function requireString(parent: Record<string, unknown>, key: string, path: string, allowEmpty = false): string {
   const value = parent[key];
   if (typeof value !== 'string' || (!allowEmpty && value === '')) {
@@ -79,20 +76,20 @@ function optionalString(parent: Record<string, unknown>, key: string, path: stri
 }
 
 function gvk(value: unknown, path: string): GroupVersionKind {
-  const r = record(value);
+  const r = asRecord(value);
   if (!r) throw new MalformedReviewError(`${path} must be an object with group, version and kind`);
   return { group: requireString(r, 'group', path, true), version: requireString(r, 'version', path), kind: requireString(r, 'kind', path) };
 }
 
 function gvr(value: unknown, path: string): GroupVersionResource {
-  const r = record(value);
+  const r = asRecord(value);
   if (!r) throw new MalformedReviewError(`${path} must be an object with group, version and resource`);
   return { group: requireString(r, 'group', path, true), version: requireString(r, 'version', path), resource: requireString(r, 'resource', path) };
 }
 
 function userInfoOf(value: unknown): UserInfo {
   const path = 'request.userInfo';
-  const r = record(value);
+  const r = asRecord(value);
   if (!r) throw new MalformedReviewError(`${path} must be an object`);
   const user: UserInfo = { username: requireString(r, 'username', path, true) };
   const uid = optionalString(r, 'uid', path);
@@ -102,7 +99,7 @@ function userInfoOf(value: unknown): UserInfo {
     user.groups = r.groups as string[];
   }
   if (r.extra !== undefined && r.extra !== null) {
-    const extra = record(r.extra);
+    const extra = asRecord(r.extra);
     if (!extra) throw new MalformedReviewError(`${path}.extra must be a map of string lists`);
     for (const [key, values] of Object.entries(extra)) {
       if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw new MalformedReviewError(`${path}.extra["${key}"] must be a list of strings`);
@@ -116,7 +113,7 @@ function objectOf(value: unknown, path: string): KubeObject | null {
   if (value === undefined || value === null) return null;
   if (!isKubeObject(value)) throw new MalformedReviewError(`${path} must be a Kubernetes object with apiVersion and kind`);
   if (value.metadata === undefined || value.metadata === null) value.metadata = {};
-  if (!record(value.metadata)) throw new MalformedReviewError(`${path}.metadata must be an object`);
+  if (!asRecord(value.metadata)) throw new MalformedReviewError(`${path}.metadata must be an object`);
   return value;
 }
 
@@ -129,12 +126,12 @@ export function parseAdmissionReview(text: string, limits: AdmissionReviewLimits
     if (err instanceof JsonInputError) throw new MalformedReviewError(err.message);
     throw err;
   }
-  const review = record(parsed);
+  const review = asRecord(parsed);
   if (!review) throw new MalformedReviewError('the body must be a JSON object (an AdmissionReview)');
   if (review.apiVersion !== ADMISSION_API_VERSION || review.kind !== ADMISSION_KIND) {
     throw new MalformedReviewError(`expected apiVersion ${ADMISSION_API_VERSION} and kind ${ADMISSION_KIND}, got ${JSON.stringify(review.apiVersion ?? null)} and ${JSON.stringify(review.kind ?? null)}`);
   }
-  const r = record(review.request);
+  const r = asRecord(review.request);
   if (!r) throw new MalformedReviewError('request is missing: an AdmissionReview sent to a webhook must carry a request');
   const operation = requireString(r, 'operation', 'request');
   if (!OPERATIONS.has(operation)) throw new MalformedReviewError(`request.operation must be one of CREATE, UPDATE, DELETE, CONNECT, got "${operation}"`);
@@ -155,7 +152,7 @@ export function parseAdmissionReview(text: string, limits: AdmissionReviewLimits
     const value = optionalString(r, key, 'request');
     if (value !== undefined) request[key] = value;
   }
-  const options = record(r.options);
+  const options = asRecord(r.options);
   if (options) request.options = options;
   if ((operation === 'CREATE' || operation === 'UPDATE') && request.object === null) throw new MalformedReviewError(`request.object is required for ${operation}`);
   if (operation === 'UPDATE' && request.oldObject === null) throw new MalformedReviewError('request.oldObject is required for UPDATE');

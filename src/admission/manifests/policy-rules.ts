@@ -8,7 +8,11 @@
 // policy, for a person to decide.
 import { parseManifestText } from '../../kube/manifests.js';
 import type { KubeObject } from '../../kube/object.js';
-import { parseApiVersion, resourcesOfKind } from '../../kube/matching/resources.js';
+import { parseMatchResources } from '../../kube/matching/match-resources.js';
+import { resourcesOfKind } from '../../kube/matching/resources.js';
+import { asRecord } from '../../kube/pod-template.js';
+import { parseMatchBlock, type KindPattern } from '../../policy/kyverno/match.js';
+import { FieldErrors } from '../../policy/vap/program-spec.js';
 
 export interface WebhookRule {
   operations: string[];
@@ -65,30 +69,25 @@ export function rulesForPolicies(files: Readonly<Record<string, string>>, covere
 }
 
 function matchRulesOf(object: KubeObject, unknownKind: (kind: string) => void): WebhookRule[] {
-  const spec = record(object.spec);
+  const spec = asRecord(object.spec) ?? {};
   switch (object.kind) {
     case 'ValidatingAdmissionPolicy':
     case 'ValidatingPolicy':
     case 'NamespacedValidatingPolicy':
-      return list(record(spec.matchConstraints).resourceRules).map((r) => {
-        const rule = record(r);
-        return {
-          operations: strings(rule.operations, DEFAULT_OPERATIONS),
-          apiGroups: strings(rule.apiGroups, ['*']),
-          apiVersions: strings(rule.apiVersions, ['*']),
-          resources: strings(rule.resources, ['*']),
-          scope: typeof rule.scope === 'string' ? rule.scope : '*',
-        };
-      });
+      return (parseMatchResources(spec.matchConstraints, 'spec.matchConstraints').match?.resourceRules ?? []).map((rule) => ({
+        operations: orElse(rule.operations, DEFAULT_OPERATIONS),
+        apiGroups: orElse(rule.apiGroups, ['*']),
+        apiVersions: orElse(rule.apiVersions, ['*']),
+        resources: orElse(rule.resources, ['*']),
+        scope: rule.scope,
+      }));
     case 'ClusterPolicy':
     case 'Policy':
-      return list(spec.rules).flatMap((r) => {
-        const match = record(record(r).match);
-        const blocks = [...list(match.any), ...list(match.all), ...(match.resources ? [match] : [])];
-        return blocks.flatMap((block) => {
-          const resources = record(record(block).resources);
-          const operations = strings(resources.operations, DEFAULT_OPERATIONS);
-          return strings(resources.kinds, []).flatMap((kind) => kindRules(kind, operations, unknownKind));
+      return (Array.isArray(spec.rules) ? spec.rules : []).flatMap((rule: unknown, i: number) => {
+        const match = parseMatchBlock(asRecord(rule)?.match, `spec.rules[${i}].match`, new FieldErrors());
+        return [...match.any, ...match.all].flatMap(({ resources }) => {
+          const operations = orElse(resources?.operations ?? [], DEFAULT_OPERATIONS);
+          return (resources?.kinds ?? []).flatMap((kind) => kindRules(kind, operations, unknownKind));
         });
       });
     default:
@@ -97,35 +96,24 @@ function matchRulesOf(object: KubeObject, unknownKind: (kind: string) => void): 
 }
 
 /** A Kyverno kind (`Service`, `v1/Service`, `networking.k8s.io/v1/Ingress`, `Pod/exec`) as webhook rules. */
-function kindRules(kind: string, operations: string[], unknownKind: (kind: string) => void): WebhookRule[] {
-  const segments = kind.split('/');
-  // A trailing subresource follows the kind, which is capitalised: `Pod/exec`, `apps/v1/Deployment/scale`.
-  const subresource = segments.length >= 2 && /^[A-Z]/.test(segments[segments.length - 2]!) ? segments.pop() : undefined;
-  const bare = segments.pop()!;
-  const version = segments.length > 0 ? parseApiVersion(segments.join('/')) : undefined;
-  if (bare === '*') return [{ operations, apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], scope: '*' }];
-  const served = resourcesOfKind(bare).filter((r) => version === undefined || r.group === version.group);
+function kindRules(pattern: KindPattern, operations: string[], unknownKind: (kind: string) => void): WebhookRule[] {
+  if (pattern.name === '*') return [{ operations, apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], scope: '*' }];
+  // A version without a group (`v1/Service`) is the core group.
+  const group = pattern.version === undefined ? undefined : (pattern.group ?? '');
+  const served = resourcesOfKind(pattern.name).filter((r) => group === undefined || r.group === group);
   if (served.length === 0) {
-    unknownKind(kind);
+    unknownKind(pattern.text);
     return [];
   }
   return served.map((r) => ({
     operations,
     apiGroups: [r.group],
-    apiVersions: [version?.version ?? '*'],
-    resources: [subresource === undefined ? r.resource : `${r.resource}/${subresource}`],
+    apiVersions: [pattern.version ?? '*'],
+    resources: [pattern.subresource === undefined ? r.resource : `${r.resource}/${pattern.subresource}`],
     scope: r.namespaced ? 'Namespaced' : 'Cluster',
   }));
 }
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function strings(value: unknown, fallback: string[]): string[] {
-  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string') ? (value as string[]) : fallback;
+function orElse(values: string[], fallback: string[]): string[] {
+  return values.length > 0 ? values : fallback;
 }

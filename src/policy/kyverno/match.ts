@@ -12,6 +12,8 @@ export interface KindPattern {
   group?: string;
   version?: string;
   kind: WildcardMatcher;
+  /** The kind as written, without group, version or subresource (`Deployment`, `*`). */
+  name: string;
   /** `Pod/status`, `Pod/*`: which subresource; undefined means the main resource only. */
   subresource?: string;
   /** As written, for autogen decisions and messages. */
@@ -112,7 +114,7 @@ export function parseKind(text: string): KindPattern {
   let subresource: string | undefined;
   if (parts.length >= 2 && /^[A-Z*]/.test(parts[parts.length - 2]!) && !/^[A-Z]/.test(parts[parts.length - 1]!)) subresource = parts.pop();
   const kind = parts.pop()!;
-  const pattern: KindPattern = { kind: compileWildcard(kind), text };
+  const pattern: KindPattern = { kind: compileWildcard(kind), name: kind, text };
   if (parts.length === 1) pattern.version = parts[0];
   else if (parts.length >= 2) {
     pattern.group = parts.slice(0, -1).join('/');

@@ -1,7 +1,7 @@
 // What a Pod Security Standards check is, modelled on Pod Security Admission's policy.Check: an ID, the level it
 // belongs to, and one implementation per policy version it changed in.
 import type { Severity } from '../result.js';
-import type { PodView } from './pod.js';
+import { isWindowsPod, type PodView } from './pod.js';
 
 export type PssLevel = 'baseline' | 'restricted';
 
@@ -37,4 +37,9 @@ export const ALLOWED: CheckResult = Object.freeze({ allowed: true });
 
 export function forbidden(reason: string, detail = ''): CheckResult {
   return { allowed: false, reason, detail };
+}
+
+/** The check with Windows pods exempt, as several restricted checks are from v1.25 (Linux-only mechanisms). */
+export function exemptingWindowsPods(check: CheckFn): CheckFn {
+  return (pod) => (isWindowsPod(pod) ? ALLOWED : check(pod));
 }

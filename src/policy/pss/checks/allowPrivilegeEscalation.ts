@@ -1,8 +1,8 @@
 // Without allowPrivilegeEscalation=false a process can gain privileges through setuid binaries or file
 // capabilities; restricted requires every container to set it explicitly (unset means allowed).
-import { ALLOWED, forbidden, type PssCheck } from '../check.js';
+import { ALLOWED, exemptingWindowsPods, forbidden, type PssCheck } from '../check.js';
 import { namedList } from '../format.js';
-import { containerName, isWindowsPod, securityContextOf, type PodView } from '../pod.js';
+import { containerName, securityContextOf, type PodView } from '../pod.js';
 
 function allowPrivilegeEscalation_1_8(pod: PodView) {
   let bad: string[] | undefined;
@@ -14,11 +14,6 @@ function allowPrivilegeEscalation_1_8(pod: PodView) {
     `${namedList('container', 'containers', bad)} must set securityContext.allowPrivilegeEscalation=false`);
 }
 
-/** From v1.25 Windows pods are exempt: the field has no meaning on Windows and the API rejects it there. */
-function allowPrivilegeEscalation_1_25(pod: PodView) {
-  return isWindowsPod(pod) ? ALLOWED : allowPrivilegeEscalation_1_8(pod);
-}
-
 export const allowPrivilegeEscalation: PssCheck = {
   id: 'allowPrivilegeEscalation',
   level: 'restricted',
@@ -27,6 +22,7 @@ export const allowPrivilegeEscalation: PssCheck = {
   remediation: 'Set securityContext.allowPrivilegeEscalation: false on every container, init container and ephemeral container.',
   versions: [
     { minVersion: 8, check: allowPrivilegeEscalation_1_8 },
-    { minVersion: 25, check: allowPrivilegeEscalation_1_25 },
+    // From v1.25 Windows pods are exempt: the field has no meaning on Windows and the API rejects it there.
+    { minVersion: 25, check: exemptingWindowsPods(allowPrivilegeEscalation_1_8) },
   ],
 };

@@ -1,8 +1,8 @@
 // Restricted containers must drop every capability and may add back only NET_BIND_SERVICE; this replaces the
 // baseline capabilities check from v1.22.
-import { ALLOWED, forbidden, type PssCheck } from '../check.js';
+import { ALLOWED, exemptingWindowsPods, forbidden, type PssCheck } from '../check.js';
 import { joinQuote, namedList, sortedSet } from '../format.js';
-import { containerName, isWindowsPod, type Fields, type PodView } from '../pod.js';
+import { containerName, type Fields, type PodView } from '../pod.js';
 import { capabilities_baseline } from './capabilities_baseline.js';
 import { capabilitiesOf, forbiddenAdds } from './capabilities.js';
 
@@ -33,11 +33,6 @@ function capabilitiesRestricted_1_22(pod: PodView) {
   return forbidden('unrestricted capabilities', details.join('; '));
 }
 
-/** From v1.25 Windows pods are exempt: Linux capabilities do not apply to them. */
-function capabilitiesRestricted_1_25(pod: PodView) {
-  return isWindowsPod(pod) ? ALLOWED : capabilitiesRestricted_1_22(pod);
-}
-
 const overrides = [capabilities_baseline.id];
 
 export const capabilities_restricted: PssCheck = {
@@ -48,6 +43,7 @@ export const capabilities_restricted: PssCheck = {
   remediation: 'Set securityContext.capabilities.drop: ["ALL"] on every container and add at most NET_BIND_SERVICE.',
   versions: [
     { minVersion: 22, check: capabilitiesRestricted_1_22, overrides },
-    { minVersion: 25, check: capabilitiesRestricted_1_25, overrides },
+    // From v1.25 Windows pods are exempt: Linux capabilities do not apply to them.
+    { minVersion: 25, check: exemptingWindowsPods(capabilitiesRestricted_1_22), overrides },
   ],
 };

@@ -1,8 +1,8 @@
 // Restricted requires an explicit seccomp profile (RuntimeDefault or Localhost) for every container, set on the pod
 // or on the container; it replaces the baseline seccomp check.
-import { ALLOWED, forbidden, type PssCheck } from '../check.js';
+import { ALLOWED, exemptingWindowsPods, forbidden, type PssCheck } from '../check.js';
 import { joinQuote, namedList, setters, sortedSet } from '../format.js';
-import { containerName, isWindowsPod, securityContextOf, type PodView } from '../pod.js';
+import { containerName, securityContextOf, type PodView } from '../pod.js';
 import { seccompProfile_baseline } from './seccompProfile_baseline.js';
 import { badSeccompSetters, seccompProfileOf } from './seccomp.js';
 
@@ -23,11 +23,6 @@ function seccompProfileRestricted_1_19(pod: PodView) {
     `pod or ${namedList('container', 'containers', unset)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`);
 }
 
-/** From v1.25 Windows pods are exempt: seccomp is a Linux mechanism. */
-function seccompProfileRestricted_1_25(pod: PodView) {
-  return isWindowsPod(pod) ? ALLOWED : seccompProfileRestricted_1_19(pod);
-}
-
 const overrides = [seccompProfile_baseline.id];
 
 export const seccompProfile_restricted: PssCheck = {
@@ -38,6 +33,7 @@ export const seccompProfile_restricted: PssCheck = {
   remediation: 'Set spec.securityContext.seccompProfile.type to RuntimeDefault (or Localhost) for the pod or every container.',
   versions: [
     { minVersion: 19, check: seccompProfileRestricted_1_19, overrides },
-    { minVersion: 25, check: seccompProfileRestricted_1_25, overrides },
+    // From v1.25 Windows pods are exempt: seccomp is a Linux mechanism.
+    { minVersion: 25, check: exemptingWindowsPods(seccompProfileRestricted_1_19), overrides },
   ],
 };
