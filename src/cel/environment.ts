@@ -36,7 +36,7 @@ export interface CelEnvironmentOptions {
   costLimit?: number;
   limits?: Partial<CelCompileLimits>;
   /**
-   * Evaluate through closures compiled from the checked expression, falling back to the interpreter for anything
+   * Evaluate through JavaScript compiled from the checked expression, falling back to the interpreter for anything
    * but the plain case (compiled/). Default true; false interprets every expression (to cross-check the two).
    */
   compiled?: boolean;
@@ -64,7 +64,7 @@ export interface CelProgram {
   readonly key: string;
   /** The declared variables the expression reads (none: it has one value, computed once and reused). */
   readonly variables: ReadonlySet<string>;
-  /** True when evaluations run through closures compiled from the expression (compiled/), not the interpreter alone. */
+  /** True when evaluations run through JavaScript compiled from the expression (compiled/), not the interpreter alone. */
   readonly compiled?: boolean;
   /**
    * Evaluates against an activation of JSON-like values (converted by toCelValue, cached per object).
@@ -162,6 +162,9 @@ export function bindActivation<T extends object>(context: T, meter: CostMeter): 
   return context;
 }
 
+const NO_ACTIVATION: Record<string, unknown> = Object.freeze({});
+const NO_OPTIONS: CelEvaluateOptions = Object.freeze({});
+
 /** The outcome of an expression that references no variable, kept with the cost it was charged. */
 type ConstantOutcome = { value: unknown; cost: number } | { error: Error; cost: number };
 
@@ -187,7 +190,7 @@ class Program implements CelProgram {
     return this.direct !== undefined;
   }
 
-  evaluate(activation: Record<string, unknown> = {}, options: CelEvaluateOptions = {}): unknown {
+  evaluate(activation: Record<string, unknown> = NO_ACTIVATION, options: CelEvaluateOptions = NO_OPTIONS): unknown {
     const bound = activation[METER_KEY];
     let meter: CostMeter;
     let context: Record<string, unknown>;
@@ -203,29 +206,32 @@ class Program implements CelProgram {
     }
     if (this.#constant) return this.reuse(this.#constant, meter, options);
     const before = meter.cost;
-    const previous = enterMeter(meter);
-    let result: unknown;
-    try {
-      result = this.direct === undefined ? INTERPRET : this.direct(context, meter);
-      if (result === INTERPRET) result = this.parsed(context);
-    } catch (error) {
-      const failure = this.evaluationError(error, meter);
-      if (this.isConstant && !(failure instanceof CelCostLimitError)) this.#constant = { error: failure, cost: meter.cost - before };
-      throw failure;
-    } finally {
-      leaveMeter(previous);
+    // The compiled form never throws: it answers INTERPRET for anything it does not evaluate exactly.
+    let result = this.direct === undefined ? INTERPRET : this.direct(context, meter);
+    if (result === INTERPRET) {
+      const previous = enterMeter(meter);
+      try {
+        result = this.parsed(context);
+      } catch (error) {
+        const failure = this.evaluationError(error, meter);
+        if (this.isConstant && !(failure instanceof CelCostLimitError)) this.#constant = { error: failure, cost: meter.cost - before };
+        throw failure;
+      } finally {
+        leaveMeter(previous);
+      }
+      if (result instanceof Promise) {
+        return result.then(
+          (value) => this.finish(value, meter, options),
+          (error) => {
+            throw this.evaluationError(error, meter);
+          },
+        );
+      }
     }
-    if (result instanceof Promise) {
-      return result.then(
-        (value) => this.finish(value, meter, options),
-        (error) => {
-          throw this.evaluationError(error, meter);
-        },
-      );
-    }
-    const value = this.finish(result, meter, { raw: true });
-    if (this.isConstant) this.#constant = { value, cost: meter.cost - before };
-    return options.raw ? value : fromCelValue(value);
+    // An over-budget error can be absorbed by `||`, `&&` or a quantifier; the budget still failed.
+    if (meter.cost > meter.limit) throw new CelCostLimitError(meter.limit, this.expression);
+    if (this.isConstant) this.#constant = { value: result, cost: meter.cost - before };
+    return options.raw ? result : fromCelValue(result);
   }
 
   private reuse(outcome: ConstantOutcome, meter: CostMeter, options: CelEvaluateOptions): unknown {
@@ -236,7 +242,6 @@ class Program implements CelProgram {
   }
 
   private finish(result: unknown, meter: CostMeter, options: CelEvaluateOptions): unknown {
-    // An over-budget error can be absorbed by `||`, `&&` or a quantifier; the budget still failed.
     if (meter.cost > meter.limit) throw new CelCostLimitError(meter.limit, this.expression);
     return options.raw ? result : fromCelValue(result);
   }

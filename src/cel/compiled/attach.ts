@@ -1,4 +1,4 @@
-// Makes an expression evaluate through its compiled closures (compile-node.ts), keeping the interpreter as the
+// Makes an expression evaluate through its compiled form (compile-node.ts), keeping the interpreter as the
 // authority: whenever compiled code bails, the interpreter evaluates the expression from the start, charging the
 // meter as it always does. The compiled attempt's own cost is only added when it succeeds, so an expression is
 // charged the same either way.
@@ -32,7 +32,7 @@ export function attachCompiled(root: AstNode, argumentNodes: ReadonlySet<AstNode
   const compiler = new NodeCompiler(argumentNodes);
   let run;
   try {
-    run = compiler.compile(root);
+    run = compiler.link(root);
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;

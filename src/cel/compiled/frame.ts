@@ -1,4 +1,4 @@
-// What compiled closures share while one expression is evaluated, and the value tests their fast paths rely on.
+// What compiled code shares while one expression is evaluated, and the value tests their fast paths rely on.
 import { Optional } from '@marcbachmann/cel-js';
 import type { CostMeter } from '../cost.js';
 
@@ -59,7 +59,8 @@ export class Frame {
     this.busy = false;
     this.ctx = undefined;
     this.activation = undefined;
-    this.slots.fill(undefined);
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) slots[i] = undefined;
   }
 
   /** A variable of the activation, as the interpreter's root context reads it (anything unusual: BAIL). */
