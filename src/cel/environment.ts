@@ -4,6 +4,8 @@ import { Environment, EvaluationError, ParseError, TypeError as CelTypeError } f
 import { CostMeter, DEFAULT_COST_LIMIT, METER_KEY } from './cost.js';
 import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } from './errors.js';
 import { serialize } from '@marcbachmann/cel-js/serialize';
+import { ReadAnalysis } from './reads/analysis.js';
+import type { ObjectReads } from './reads/read-tree.js';
 import { CostExceeded, enterMeter, instrumentCost, leaveMeter, renameCalls, usesAny, variablesOf } from './instrument.js';
 import { attachCompiled, INTERPRET, type DirectRun, type EvaluatorRef } from './compiled/attach.js';
 import { applyLibrary, namesOf, type CelLibrary } from './library.js';
@@ -40,6 +42,16 @@ export interface CelEnvironmentOptions {
    * but the plain case (compiled/). Default true; false interprets every expression (to cross-check the two).
    */
   compiled?: boolean;
+  /**
+   * Where to record what the expressions read of `object` and `oldObject` (reads/analysis.ts), so that converting
+   * those objects can leave out what no expression reads.
+   */
+  objectReads?: ObjectReads;
+}
+
+export interface CelCompileOptions {
+  /** The expression is the variable of this name: what it reads of the objects is read by the expressions using it. */
+  variable?: string;
 }
 
 export interface CelEvaluateOptions {
@@ -98,6 +110,7 @@ export class CelEnvironment {
   /** The evaluator of this environment, for compiled programs to run without the interpreter's entry. */
   readonly #evaluator: EvaluatorRef = {};
   readonly #limits: CelCompileLimits;
+  readonly #reads: ReadAnalysis | undefined;
   readonly #declared: ReadonlySet<string>;
   /** Constants and functions of volatile libraries. */
   readonly #volatile: ReadonlySet<string>;
@@ -120,9 +133,10 @@ export class CelEnvironment {
     this.#declared = new Set(Object.keys(options.variables ?? {}));
     this.#costLimit = options.costLimit ?? DEFAULT_COST_LIMIT;
     this.#compiled = options.compiled ?? true;
+    this.#reads = options.objectReads && new ReadAnalysis(options.objectReads);
   }
 
-  compile(expression: string): CelProgram {
+  compile(expression: string, options: CelCompileOptions = {}): CelProgram {
     if (typeof expression !== 'string') throw new CelCompileError('expression must be a string', '');
     if (expression.length > this.#limits.maxLength) {
       throw new CelCompileError(`expression is ${expression.length} characters long; the limit is ${this.#limits.maxLength}`, expression);
@@ -139,6 +153,7 @@ export class CelEnvironment {
     const checked = parsed.check();
     if (!checked.valid) throw compileError(checked.error, expression);
     passNonOptionalReceivers(parsed.ast);
+    this.#reads?.record(parsed.ast as never, options.variable);
     const argumentNodes = instrumentCost(parsed.ast);
     const direct = this.#compiled ? attachCompiled(parsed.ast as never, argumentNodes, this.#evaluator) : undefined;
     const variables = variablesOf(parsed.ast, this.#declared);

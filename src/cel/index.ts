@@ -40,10 +40,12 @@
 //   functions such as `image.parse(…)` are a constant `image` of a library type plus methods on that type.
 //   Handlers fail with celError(message).
 export { bindActivation, CelEnvironment, compileExpression, DEFAULT_COMPILE_LIMITS } from './environment.js';
-export type { CelCompileLimits, CelEnvironmentOptions, CelEvaluateOptions, CelProgram, CelTypeName } from './environment.js';
+export type { CelCompileLimits, CelCompileOptions, CelEnvironmentOptions, CelEvaluateOptions, CelProgram, CelTypeName } from './environment.js';
 export { CelCompileError, CelCostLimitError, CelEvaluationError, type CelPosition } from './errors.js';
 export { CostMeter, DEFAULT_COST_LIMIT } from './cost.js';
 export type { CelConstant, CelFunction, CelLibrary, CelType } from './library.js';
 export { celError } from './fail.js';
 export { LazyVariables, type SharedValues } from './lazy.js';
 export { convertToCel, fromCelValue, newCelMap, toCelValue } from './values.js';
+export { ObjectReads, type ReadTree } from './reads/read-tree.js';
+export { convertRead } from './reads/convert.js';

@@ -39,7 +39,8 @@ export function convertToCel(value: unknown): unknown {
   return convert(value, 0);
 }
 
-function convert(value: unknown, depth: number): unknown {
+/** A value, `depth` levels into the object being converted, as a CEL value. */
+export function convert(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'number':
       if (!Number.isInteger(value)) return value;
@@ -127,7 +128,7 @@ function copyBefore(source: Record<string, unknown>, stop: string): Record<strin
 }
 
 /** Arrays, Maps and plain objects are converted; anything else (Date, bytes, library values) is already a CEL value. */
-function isJsonContainer(value: object): boolean {
+export function isJsonContainer(value: object): boolean {
   return Array.isArray(value) || value instanceof Map || isPlainObject(value);
 }
 

@@ -1,13 +1,17 @@
 // The values a policy's expressions read besides `variables` — object, oldObject, request, params, namespaceObject —
 // as CEL values. Each is converted on first read and kept for every policy judging the same input, so an object
 // no expression reads (a Deployment judged through its pod template) is never converted, and one that many read is
-// converted once.
-import { convertToCel, type SharedValues } from '../../cel/index.js';
+// converted once. Of `object` and `oldObject`, only what some compiled policy reads is converted
+// (POLICY_OBJECT_READS); should policies compiled later read more, the objects are converted again.
+import { convertRead, convertToCel, ObjectReads, type SharedValues } from '../../cel/index.js';
 import { admissionRequestOf, type AdmissionAttributes } from '../../kube/matching/attributes.js';
 import type { KubeObject } from '../../kube/object.js';
 import { servedForm } from './served-form.js';
 
 const UNSET: unique symbol = Symbol('unset');
+
+/** What the expressions of every compiled policy read of the objects they judge. */
+export const POLICY_OBJECT_READS = new ObjectReads();
 
 /** The objects of one admission request, or a view of them (an autogen rule's pod view), as CEL values. */
 class JudgedObjects {
@@ -15,13 +19,15 @@ class JudgedObjects {
    * Values of variables that read only object, oldObject, request and namespaceObject, computed by one policy and
    * reused by the others judging the same objects.
    */
-  readonly shared: SharedValues = new Map();
+  readonly #shared: SharedValues = new Map();
   /** Views of the request's objects by name (e.g. autogen's pod template view); undefined: there is no such view. */
   views: Map<string, JudgedObjects | undefined> | undefined;
   #object: unknown = UNSET;
   #oldObject: unknown = UNSET;
   #request: unknown = UNSET;
   #namespaceObject: unknown = UNSET;
+  /** The version of POLICY_OBJECT_READS the converted objects, and the values computed from them, are for. */
+  #readsVersion = POLICY_OBJECT_READS.version;
 
   constructor(
     readonly attrs: AdmissionAttributes,
@@ -32,18 +38,36 @@ class JudgedObjects {
   ) {}
 
   get object(): unknown {
-    if (this.#object === UNSET) this.#object = servedForm(this.rawObject, convertToCel(this.rawObject));
+    this.#current();
+    if (this.#object === UNSET) this.#object = servedForm(this.rawObject, convertRead(this.rawObject, POLICY_OBJECT_READS.object));
     return this.#object;
   }
 
   get oldObject(): unknown {
-    if (this.#oldObject === UNSET) this.#oldObject = servedForm(this.rawOldObject, convertToCel(this.rawOldObject));
+    this.#current();
+    if (this.#oldObject === UNSET) this.#oldObject = servedForm(this.rawOldObject, convertRead(this.rawOldObject, POLICY_OBJECT_READS.oldObject));
     return this.#oldObject;
+  }
+
+  get shared(): SharedValues {
+    this.#current();
+    return this.#shared;
+  }
+
+  /** Forgets conversions made for fewer reads than policies now make. */
+  #current(): void {
+    if (this.#readsVersion === POLICY_OBJECT_READS.version) return;
+    this.#readsVersion = POLICY_OBJECT_READS.version;
+    this.#object = UNSET;
+    this.#oldObject = UNSET;
+    this.#request = UNSET;
+    this.#shared.clear();
   }
 
   /** The AdmissionRequest; its `object` and `oldObject` are the converted objects themselves. */
   get admissionRequest(): unknown {
     if (this.request) return this.request.admissionRequest;
+    this.#current();
     if (this.#request === UNSET) {
       const { object: _object, oldObject: _oldObject, ...rest } = admissionRequestOf(this.attrs);
       const request = convertToCel(rest) as Record<string, unknown>;

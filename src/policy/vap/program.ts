@@ -3,7 +3,7 @@
 // evaluated, composed `variables`, one cost budget shared by all expressions of an evaluation, and failurePolicy
 // deciding what an evaluation error means.
 import { bindActivation, CelCompileError, CelEnvironment, CostMeter, LazyVariables, type CelLibrary, type CelProgram } from '../../cel/index.js';
-import type { CelActivation } from './cel-activation.js';
+import { POLICY_OBJECT_READS, type CelActivation } from './cel-activation.js';
 import type { FailurePolicy, NamedExpression, ProgramSpec, ValidationSpec } from './program-spec.js';
 
 /** Total runtime cost of one policy evaluation (the API server's per-policy budget, RuntimeCELCostBudget). */
@@ -91,11 +91,12 @@ export class CompiledPolicyProgram {
     const env = new CelEnvironment({
       variables: { ...ACTIVATION_VARIABLES, variables: this.variables.typeName },
       libraries: [...(options.libraries ?? []), this.variables.library],
+      objectReads: POLICY_OBJECT_READS,
     });
-    const compile = (expression: string, path: string, expect?: 'bool' | 'string'): CompiledExpression => {
+    const compile = (expression: string, path: string, expect?: 'bool' | 'string', variable?: string): CompiledExpression => {
       if (CLUSTER_ONLY.test(expression)) return { path, unavailable: `${path}: uses authorizer, which needs a live cluster (not available offline)` };
       try {
-        const program = env.compile(expression);
+        const program = env.compile(expression, variable === undefined ? {} : { variable });
         if (expect && program.resultType !== expect && program.resultType !== 'dyn') {
           errors.push(new ProgramCompileError(path, `must evaluate to ${expect}, but evaluates to ${program.resultType}`));
         }
@@ -106,7 +107,7 @@ export class CompiledPolicyProgram {
       }
     };
     for (const variable of spec.variables) {
-      const compiled = compile(variable.expression, `${variable.path}.expression`);
+      const compiled = compile(variable.expression, `${variable.path}.expression`, undefined, variable.name);
       if (compiled.program) this.variables.define(variable.name, compiled.program, { shareAs: shareKey(compiled.program, options.libraries) });
       if (compiled.unavailable) this.variables.define(variable.name, unavailableProgram(variable.expression, compiled.unavailable));
     }

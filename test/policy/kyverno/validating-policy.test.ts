@@ -120,3 +120,15 @@ test('background scans skip a policy that reads request.userInfo or that its aut
   // A variable named like a field of the request is not the request.
   assert.equal(policy({ ...noPrivileged, variables: [{ name: 'userInfo', expression: 'object.metadata.name' }] }).background, true);
 });
+
+test('a policy compiled after an object was converted for others reads what it needs of it as CEL values', () => {
+  const lookup = new ObjectIndex();
+  const first = policy(noPrivileged, {}, lookup);
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { ...podSpec(false), lateField: { count: 5 } } };
+  const input = { object: pod, operation: 'CREATE' } as const;
+  assert.equal((first.evaluate(input) as RuleOutcome[])[0]!.result, 'pass');
+  // Compiled now: `lateField` was not among what policies read when the object above was converted.
+  const late = policy({ ...noPrivileged, validations: [{ expression: 'object.spec.lateField.count == 5 && type(object.spec.lateField.count) == int' }] }, {}, lookup);
+  assert.equal((late.evaluate(input) as RuleOutcome[])[0]!.result, 'pass');
+  assert.equal((first.evaluate(input) as RuleOutcome[])[0]!.result, 'pass');
+});
