@@ -36,7 +36,7 @@ export interface PodTemplate {
 }
 
 /** Kinds whose objects carry a pod template, and where it sits. */
-const TEMPLATE_PATHS: Record<string, readonly string[]> = {
+const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   Deployment: ['spec', 'template'],
   ReplicaSet: ['spec', 'template'],
   StatefulSet: ['spec', 'template'],
@@ -47,9 +47,14 @@ const TEMPLATE_PATHS: Record<string, readonly string[]> = {
   PodTemplate: ['template'],
 };
 
+/** The same by kind, with the path of the pod spec (a Map: a kind such as `constructor` finds nothing). */
+const TEMPLATES: ReadonlyMap<string, { path: readonly string[]; specPath: string }> = new Map(
+  Object.entries(TEMPLATE_PATHS).map(([kind, path]) => [kind, { path, specPath: [...path, 'spec'].join('.') }]),
+);
+
 
 export function hasPodTemplate(object: KubeObject): boolean {
-  return object.kind === 'Pod' || object.kind in TEMPLATE_PATHS;
+  return object.kind === 'Pod' || TEMPLATES.has(object.kind);
 }
 
 /** The pod metadata and spec of a Pod or pod-template owner; undefined for other kinds or when absent. */
@@ -58,17 +63,17 @@ export function podTemplateOf(object: KubeObject): PodTemplate | undefined {
     const spec = asRecord(object.spec);
     return spec ? { metadata: object.metadata ?? {}, spec: spec as PodSpec, specPath: 'spec' } : undefined;
   }
-  const path = TEMPLATE_PATHS[object.kind];
-  if (!path) return undefined;
+  const where = TEMPLATES.get(object.kind);
+  if (!where) return undefined;
   let node: unknown = object;
-  for (const key of path) node = asRecord(node)?.[key];
+  for (const key of where.path) node = asRecord(node)?.[key];
   const template = asRecord(node);
   const spec = asRecord(template?.spec);
   if (!template || !spec) return undefined;
   return {
     metadata: (asRecord(template.metadata) ?? {}) as ObjectMeta,
     spec: spec as PodSpec,
-    specPath: [...path, 'spec'].join('.'),
+    specPath: where.specPath,
   };
 }
 

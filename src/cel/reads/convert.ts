@@ -34,20 +34,31 @@ function visitList(list: readonly unknown[], read: ReadTree, depth: number): rea
 
 function visitObject(source: Record<string, unknown>, read: ReadTree, depth: number): object {
   let changes: Map<string, unknown> | undefined;
-  const note = (key: string, child: ReadTree | undefined) => {
-    const v = source[key];
-    let out: unknown = v === null || v === undefined ? DROPPED : v;
-    if (out !== DROPPED) {
-      if (child) out = visit(out, child, depth);
-      // A key read both by name and as any value is converted for both.
-      if (read.any && child !== read.any) out = visit(out, read.any, depth);
+  const any = read.any;
+  if (any === undefined) {
+    const children = read.childList;
+    for (let i = 0; i < children.length; i++) {
+      const { key, tree, inherited } = children[i]!;
+      const v = source[key];
+      if (v === undefined || (inherited && !Object.hasOwn(source, key))) {
+        if (v === undefined && Object.hasOwn(source, key)) (changes ??= new Map()).set(key, DROPPED);
+        continue;
+      }
+      const out = v === null ? DROPPED : visit(v, tree, depth);
+      if (out !== v) (changes ??= new Map()).set(key, out);
     }
-    if (out !== v) (changes ??= new Map()).set(key, out);
-  };
-  if (read.any) {
-    for (const key in source) if (Object.hasOwn(source, key)) note(key, read.children.get(key));
   } else {
-    for (const key of read.children.keys()) if (Object.hasOwn(source, key)) note(key, read.children.get(key));
+    for (const key in source) {
+      if (!Object.hasOwn(source, key)) continue;
+      const v = source[key];
+      let out: unknown = DROPPED;
+      if (v !== null && v !== undefined) {
+        const named = read.children.get(key);
+        // A key read both by name and as any value is converted for both.
+        out = visit(named ? visit(v, named, depth) : v, any, depth);
+      }
+      if (out !== v) (changes ??= new Map()).set(key, out);
+    }
   }
   if (changes === undefined) return source;
   const copy = newCelMap();

@@ -84,6 +84,12 @@ function table(entries: Record<string, [string, boolean]>): Record<string, Built
   return out;
 }
 
+/** A built-in kind of a group (own entries only: a kind such as `constructor` is not built in). */
+function builtinKind(group: string, kind: string): BuiltinKind | undefined {
+  const kinds = Object.hasOwn(BUILTIN, group) ? BUILTIN[group]! : undefined;
+  return kinds && Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+}
+
 /** `apps/v1` → group `apps`, version `v1`; `v1` → core group. */
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {
   const group = groupOf(apiVersion);
@@ -93,7 +99,7 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 /** The resource an object is served as. */
 export function resourceOfObject(object: KubeObject): ResourceInfo {
   const { group, version } = parseApiVersion(object.apiVersion);
-  const builtin = BUILTIN[group]?.[object.kind];
+  const builtin = builtinKind(group, object.kind);
   if (builtin) return { group, version, kind: object.kind, resource: builtin.resource, namespaced: builtin.namespaced, known: true };
   const namespace = object.metadata?.namespace;
   return { group, version, kind: object.kind, resource: defaultPlural(object.kind), namespaced: typeof namespace === 'string' && namespace !== '', known: false };
@@ -103,7 +109,7 @@ export function resourceOfObject(object: KubeObject): ResourceInfo {
 export function resourcesOfKind(kind: string): { group: string; resource: string; namespaced: boolean }[] {
   const out: { group: string; resource: string; namespaced: boolean }[] = [];
   for (const [group, kinds] of Object.entries(BUILTIN)) {
-    const builtin = kinds[kind];
+    const builtin = Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
     if (builtin) out.push({ group, resource: builtin.resource, namespaced: builtin.namespaced });
   }
   return out;
@@ -111,7 +117,7 @@ export function resourcesOfKind(kind: string): { group: string; resource: string
 
 /** The kind a group/resource names, when built in. */
 export function kindOfResource(group: string, resource: string): string | undefined {
-  const kinds = BUILTIN[group];
+  const kinds = Object.hasOwn(BUILTIN, group) ? BUILTIN[group] : undefined;
   if (!kinds) return undefined;
   for (const [kind, info] of Object.entries(kinds)) if (info.resource === resource) return kind;
   return undefined;

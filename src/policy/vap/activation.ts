@@ -48,14 +48,18 @@ export interface PreparedInput {
 }
 
 interface PreparedEntry extends PreparedInput {
+  /** The input it was prepared from: a copy of the input (spread, Object.assign) carries the entry, not its use. */
+  input: EvaluationInput;
   lookup: ObjectLookup;
   /** The same input prepared with other lookups (rare: policies loaded with different object indexes). */
   others?: Map<ObjectLookup, PreparedInput>;
 }
 
 /**
- * Where an input keeps what was prepared from it: a symbol-keyed, non-enumerable property of the input rather
- * than a WeakMap, whose entries for short-lived inputs survive young-generation collections and get promoted.
+ * Where an input keeps what was prepared from it: a symbol-keyed property of the input rather than a WeakMap, whose
+ * entries for short-lived inputs survive young-generation collections and get promoted. Assigned, not defined as
+ * non-enumerable (defineProperty costs more than the rest of preparing an input); entries are checked to belong to
+ * the input they are found on.
  */
 const PREPARED: unique symbol = Symbol('gatehouse.prepared-input');
 
@@ -66,15 +70,21 @@ type WithPrepared = EvaluationInput & { [PREPARED]?: PreparedEntry };
  * it: converting the objects to CEL values would dominate evaluation time if it were repeated per policy.
  */
 export function prepareInput(input: EvaluationInput, lookup: ObjectLookup): PreparedInput {
-  const entry = (input as WithPrepared)[PREPARED];
+  const found = (input as WithPrepared)[PREPARED];
+  const entry = found?.input === input ? found : undefined;
   if (entry?.lookup === lookup) return entry;
   let other = entry?.others?.get(lookup);
   if (!other) {
     const attrs = attributesOfInput(input, lookup);
-    other = { attrs, activation: CelActivation.of(attrs) };
+    const activation = CelActivation.of(attrs);
     // A frozen input is prepared again for each policy: slower, never wrong.
-    if (!entry && Object.isExtensible(input)) Object.defineProperty(input, PREPARED, { value: { ...other, lookup } });
-    else if (entry) (entry.others ??= new Map()).set(lookup, other);
+    if (!entry && Object.isExtensible(input)) {
+      const prepared: PreparedEntry = { attrs, activation, input, lookup };
+      (input as WithPrepared)[PREPARED] = prepared;
+      return prepared;
+    }
+    other = { attrs, activation };
+    if (entry) (entry.others ??= new Map()).set(lookup, other);
   }
   return other;
 }

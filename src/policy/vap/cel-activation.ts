@@ -19,9 +19,11 @@ class JudgedObjects {
    * Values of variables that read only object, oldObject, request and namespaceObject, computed by one policy and
    * reused by the others judging the same objects.
    */
-  readonly #shared: SharedValues = new Map();
+  #shared: SharedValues | undefined;
   /** Views of the request's objects by name (e.g. autogen's pod template view); undefined: there is no such view. */
   views: Map<string, JudgedObjects | undefined> | undefined;
+  /** The activation of these objects without params (what most policies judge them with), made once. */
+  withoutParams: CelActivation | undefined;
   #object: unknown = UNSET;
   #oldObject: unknown = UNSET;
   #request: unknown = UNSET;
@@ -51,7 +53,7 @@ class JudgedObjects {
 
   get shared(): SharedValues {
     this.#current();
-    return this.#shared;
+    return (this.#shared ??= new Map());
   }
 
   /** Forgets conversions made for fewer reads than policies now make. */
@@ -61,7 +63,7 @@ class JudgedObjects {
     this.#object = UNSET;
     this.#oldObject = UNSET;
     this.#request = UNSET;
-    this.#shared.clear();
+    this.#shared?.clear();
   }
 
   /** The AdmissionRequest; its `object` and `oldObject` are the converted objects themselves. */
@@ -141,7 +143,9 @@ export class CelActivation {
       judged = objects && new JudgedObjects(this.judged.attrs, objects.object, objects.oldObject, this.judged);
       views.set(name, judged);
     }
-    return judged && new CelActivation(judged, this.rawParams);
+    if (judged === undefined) return undefined;
+    if (this.rawParams !== null) return new CelActivation(judged, this.rawParams);
+    return (judged.withoutParams ??= new CelActivation(judged, null));
   }
 }
 

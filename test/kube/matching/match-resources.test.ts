@@ -65,3 +65,11 @@ test('built-in kinds map to their resources; unknown kinds get the default plura
   const crd = resourceOfObject({ apiVersion: 'example.com/v1', kind: 'Policy', metadata: { namespace: 'a' } });
   assert.deepEqual([crd.resource, crd.known, crd.namespaced], ['policies', false, true]);
 });
+
+test('kinds and groups named like inherited object properties are not built in', () => {
+  for (const [apiVersion, kind] of [['v1', 'constructor'], ['v1', 'toString'], ['constructor/v1', 'keys'], ['__proto__/v1', 'Pod']] as const) {
+    const resource = resourceOfObject({ apiVersion, kind, metadata: { name: 'x', namespace: 'n' } });
+    assert.equal(resource.known, false, `${apiVersion} ${kind}`);
+    assert.equal(typeof resource.resource, 'string');
+  }
+});
