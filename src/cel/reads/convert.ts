@@ -61,6 +61,18 @@ function visitObject(source: Record<string, unknown>, read: ReadTree, depth: num
     }
   }
   if (changes === undefined) return source;
+  return copyWith(source, changes);
+}
+
+/** A new CEL map with the entries of `source`, some replaced or dropped. */
+function copyWith(source: Record<string, unknown>, changes: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  let dropping = false;
+  for (const out of changes.values()) if (out === DROPPED) dropping = true;
+  if (!dropping) {
+    const copy = Object.assign(newCelMap(), source);
+    for (const [key, out] of changes) copy[key] = out;
+    return copy;
+  }
   const copy = newCelMap();
   for (const key in source) {
     if (!Object.hasOwn(source, key)) continue;
