@@ -5,7 +5,7 @@
 // without an Optional per step, and comprehension variables live in frame slots instead of overlay contexts.
 //
 // Only structure is generated: every name, key, literal, handler and AST node the code uses is passed in as a
-// constant (`k[i]`), never written into the source, so nothing an expression contains becomes code.
+// constant (`k<i>`), never written into the source, so nothing an expression contains becomes code.
 //
 // Compiled code only handles the plain case. Where it is not sure to do exactly what the interpreter does — an
 // error, a value of an unexpected type, an asynchronous result, a cost over budget — it throws BAIL and the
@@ -72,7 +72,7 @@ export class NodeCompiler {
   readonly #scopes: { name: string; slot: number }[] = [];
   /** Accumulator slots of the enclosing comprehensions, innermost last. */
   readonly #accumulators: number[] = [];
-  /** Values the generated code refers to, as `k[i]`. */
+  /** Values the generated code refers to, as `k<i>`. */
   readonly #constants: unknown[] = [];
   readonly #constantIndex = new Map<unknown, number>();
   /** One function declaration per compiled node. */
@@ -86,7 +86,9 @@ export class NodeCompiler {
    */
   link(root: Node): Run {
     const entry = this.compile(root);
-    const source = `${PRELUDE}\n${this.#functions.join('\n')}\nreturn ${entry};`;
+    // Constants as `const` bindings, which the optimizing compiler can fold (and inline the functions among them).
+    const constants = this.#constants.map((_, i) => `k${i} = k[${i}]`).join(', ');
+    const source = `${PRELUDE}\n${constants ? `const ${constants};\n` : ''}${this.#functions.join('\n')}\nreturn ${entry};`;
     try {
       return new Function('runtime', 'k', source)(RUNTIME, this.#constants) as Run;
     } catch (error) {
@@ -102,14 +104,14 @@ export class NodeCompiler {
     return sized ? this.#sized(run) : run;
   }
 
-  /** `k[i]`: how generated code names a value. */
+  /** `k<i>`: how generated code names a value. */
   #k(value: unknown): string {
     let index = this.#constantIndex.get(value);
     if (index === undefined) {
       index = this.#constants.push(value) - 1;
       this.#constantIndex.set(value, index);
     }
-    return `k[${index}]`;
+    return `k${index}`;
   }
 
   /** Declares a function of the frame `f` with this body; returns its name. */
