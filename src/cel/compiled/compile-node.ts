@@ -203,7 +203,14 @@ export class NodeCompiler {
     for (let i = this.#scopes.length - 1; i >= 0; i--) {
       if (this.#scopes[i]!.name === name) return this.#fn(`f.cost++; return f.slots[${this.#scopes[i]!.slot}];`);
     }
-    return this.#fn(`f.cost++; return f.variable(${this.#k(node)});`);
+    // As the interpreter's root context reads it; anything unusual: BAIL.
+    const matches = node.checkedType ? `${this.#k(node.checkedType)}.matchesValueType(value, f.ev)` : 'false';
+    return this.#fn(`f.cost++;
+const ctx = f.ctx;
+if (ctx !== undefined) return ctx.getCheckedValue(f.ev, ${this.#k(node)});
+const value = f.activation[${this.#k(name)}];
+if (value === undefined || !${matches}) throw BAIL;
+return value;`);
   }
 
   /** `a.b`: a JSON map's entry directly when the interpreter would read it as a map; anything else by its handler. */

@@ -12,12 +12,6 @@ export interface RootContext {
   getCheckedValue(ev: Evaluator, node: unknown): unknown;
 }
 
-/** An identifier node: the variable's name and the type the checker gave it. */
-export interface IdentifierNode {
-  args: unknown;
-  checkedType?: { matchesValueType(value: unknown, ev: Evaluator): boolean };
-}
-
 /**
  * Thrown by compiled code whenever evaluation leaves the plain case — any error, a value of an unexpected type, an
  * asynchronous result, a cost over budget: the interpreter then evaluates the whole expression and gives the exact
@@ -35,9 +29,9 @@ export class Frame {
   ev!: Evaluator;
   meter!: CostMeter;
   /** The interpreter's root context, when compiled code runs inside the interpreter's entry… */
-  private ctx: RootContext | undefined;
-  /** …else the activation itself. */
-  private activation: Record<string, unknown> | undefined;
+  ctx: RootContext | undefined;
+  /** …else the activation itself (generated code reads each variable as the interpreter's root context would). */
+  activation: Record<string, unknown> | undefined;
 
   constructor(slotCount: number) {
     this.slots = slotCount === 0 ? NO_SLOTS : new Array<unknown>(slotCount);
@@ -61,14 +55,6 @@ export class Frame {
     this.activation = undefined;
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) slots[i] = undefined;
-  }
-
-  /** A variable of the activation, as the interpreter's root context reads it (anything unusual: BAIL). */
-  variable(node: IdentifierNode): unknown {
-    if (this.ctx) return this.ctx.getCheckedValue(this.ev, node);
-    const value = this.activation![node.args as string];
-    if (value === undefined || !node.checkedType?.matchesValueType(value, this.ev)) throw BAIL;
-    return value;
   }
 
   /** Bounds a loop: the budget is checked exactly by the interpreter, which takes over once it is exceeded. */
