@@ -374,6 +374,11 @@ return ${handle};`);
         return this.#fn(`f.cost++; ${operands}
 if (typeof a === 'string' && Array.isArray(b) && (b.length === 0 || typeof b[0] === 'string')) return b.includes(a);
 return ${handle};`);
+      case '+':
+        // Lists where one is empty: the other's elements (an empty list joins a list of any type).
+        return this.#fn(`f.cost++; ${operands}
+if (Array.isArray(a) && Array.isArray(b) && (a.length === 0 || b.length === 0)) return a.length === 0 ? b.slice() : a.slice();
+return ${handle};`);
       case '<':
       case '<=':
       case '>':
