@@ -17,7 +17,10 @@ export class ReadTree {
   /** Every element of a list or value of a map (iteration, an index that is not a literal). */
   any: ReadTree | undefined;
 
-  constructor(private readonly reads: ObjectReads) {}
+  /** The conversion generated for this tree (reads/convert.ts), and the version of the reads it was made for. */
+  converter: { version: number; run: (value: unknown) => unknown } | undefined;
+
+  constructor(readonly reads: ObjectReads) {}
 
   child(key: string): ReadTree {
     let child = this.children.get(key);

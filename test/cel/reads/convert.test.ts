@@ -59,3 +59,13 @@ test('nesting is bounded where it is read', () => {
   assert.throws(() => convertRead(deep, reads.object), /nests deeper than 100 levels/);
   assert.equal(convertRead(deep, new ObjectReads().object), deep, 'nothing read: not walked');
 });
+
+test('a key objects inherit is read only where it is the object’s own', () => {
+  const reads = new ObjectReads();
+  reads.object.child('a').child('constructor').readWhole();
+  reads.object.child('b').child('toString').readWhole();
+  const input = JSON.parse('{"a": {"constructor": 5}, "b": {"x": 1}}') as Record<string, Record<string, unknown>>;
+  const out = convertRead(input, reads.object) as typeof input;
+  assert.equal(out.a!.constructor, 5n);
+  assert.equal(out.b, input.b, 'inherited toString is not an entry: nothing to convert');
+});
