@@ -15,7 +15,9 @@ import type { CelProgram } from './environment.js';
 import { CelCostLimitError } from './errors.js';
 import type { CelLibrary } from './library.js';
 
-const BINDING = Symbol('binding');
+const CONTEXT = Symbol('context');
+const SHARED = Symbol('shared');
+const RESULTS = Symbol('results');
 
 /** A variable being evaluated (a use of it now is a cycle). */
 const EVALUATING: unique symbol = Symbol('evaluating');
@@ -28,11 +30,12 @@ class Failed {
 /** Values of shared variables by key, with the cost of computing each. */
 export type SharedValues = Map<string, { value: unknown; cost: number }>;
 
+/** One evaluation's `variables`: what the variables are evaluated with, and their values. */
 interface Binding {
-  context: Record<string, unknown>;
-  shared: SharedValues | undefined;
+  [CONTEXT]: Record<string, unknown>;
+  [SHARED]: SharedValues | undefined;
   /** Each variable's value by index: undefined until evaluated, EVALUATING meanwhile, a Failed when it failed. */
-  results: unknown[];
+  [RESULTS]: unknown[];
 }
 
 /**
@@ -48,7 +51,7 @@ export class LazyVariables {
   readonly #names: readonly string[];
   readonly #programs: (CelProgram | undefined)[];
   readonly #shareAs: (string | undefined)[];
-  readonly #ctor: new (binding: Binding) => object;
+  readonly #ctor: new (context: Record<string, unknown>, shared: SharedValues | undefined, count: number) => Binding;
 
   constructor(names: readonly string[]) {
     for (const [i, name] of names.entries()) {
@@ -59,18 +62,23 @@ export class LazyVariables {
     this.#names = names;
     this.#programs = names.map(() => undefined);
     this.#shareAs = names.map(() => undefined);
-    const ctor = class Variables extends BoundVariables {
-      [BINDING]: Binding;
-      constructor(binding: Binding) {
+    const ctor = class Variables extends BoundVariables implements Binding {
+      [CONTEXT]: Record<string, unknown>;
+      [SHARED]: SharedValues | undefined;
+      [RESULTS]: unknown[];
+      constructor(context: Record<string, unknown>, shared: SharedValues | undefined, count: number) {
         super();
-        this[BINDING] = binding;
+        this[CONTEXT] = context;
+        this[SHARED] = shared;
+        this[RESULTS] = new Array(count);
       }
     };
     names.forEach((name, index) => {
       const resolve = (binding: Binding) => this.#resolve(binding, index);
       Object.defineProperty(ctor.prototype, name, {
-        get(this: InstanceType<typeof ctor>) {
-          return resolve(this[BINDING]);
+        get(this: Binding) {
+          const known = this[RESULTS][index];
+          return known !== undefined && known !== EVALUATING && !(known instanceof Failed) ? known : resolve(this);
         },
       });
     });
@@ -95,11 +103,12 @@ export class LazyVariables {
    * variables can use earlier ones.
    */
   bind(context: Record<string, unknown>, shared?: SharedValues): object {
-    return new this.#ctor({ context, shared, results: new Array(this.#names.length) });
+    return new this.#ctor(context, shared, this.#names.length);
   }
 
   #resolve(binding: Binding, index: number): unknown {
-    const known = binding.results[index];
+    const results = binding[RESULTS];
+    const known = results[index];
     if (known !== undefined) {
       if (known === EVALUATING) throw new Error(`variable "${this.#names[index]}" refers to itself`);
       if (known instanceof Failed) throw known.error;
@@ -107,25 +116,26 @@ export class LazyVariables {
     }
     const program = this.#programs[index];
     if (!program) throw new Error(`variable "${this.#names[index]}" has no compiled expression`);
-    const key = binding.shared && this.#shareAs[index];
-    const meter = binding.context[METER_KEY] as CostMeter;
-    const shared = key ? binding.shared!.get(key) : undefined;
+    const sharedValues = binding[SHARED];
+    const key = sharedValues && this.#shareAs[index];
+    const meter = binding[CONTEXT][METER_KEY] as CostMeter;
+    const shared = key ? sharedValues!.get(key) : undefined;
     if (shared) {
       meter.cost += shared.cost;
       if (meter.cost > meter.limit) throw new CelCostLimitError(meter.limit, program.expression);
-      return (binding.results[index] = shared.value);
+      return (results[index] = shared.value);
     }
-    binding.results[index] = EVALUATING;
+    results[index] = EVALUATING;
     const before = meter.cost;
     let value: unknown;
     try {
-      value = program.evaluate(binding.context, RAW);
+      value = program.evaluate(binding[CONTEXT], RAW);
     } catch (error) {
-      binding.results[index] = new Failed(error);
+      results[index] = new Failed(error);
       throw error;
     }
-    binding.results[index] = value;
-    if (key && !(value instanceof Promise)) binding.shared!.set(key, { value, cost: meter.cost - before });
+    results[index] = value;
+    if (key && !(value instanceof Promise)) sharedValues!.set(key, { value, cost: meter.cost - before });
     return value;
   }
 }
