@@ -1,4 +1,4 @@
-// Compiled closures against the interpreter: for every expression and activation, the same value or the same
+// Compiled code against the interpreter: for every expression and activation, the same value or the same
 // error, and the same cost charged — including the cases where compiled code must hand over to the interpreter
 // (errors CEL absorbs, values of unexpected types, budgets exceeded).
 import { test } from 'node:test';
@@ -141,7 +141,7 @@ function outcome(program: CelProgram, activation: Record<string, unknown>, limit
   }
 }
 
-test('compiled closures give the interpreter’s value or error and charge the same cost', () => {
+test('compiled code gives the interpreter’s value or error and charges the same cost', () => {
   let compared = 0;
   for (const expression of expressions) {
     const compiled = compiledEnv.compile(expression);
