@@ -204,12 +204,23 @@ export class NodeCompiler {
       if (this.#scopes[i]!.name === name) return this.#fn(`f.cost++; return f.slots[${this.#scopes[i]!.slot}];`);
     }
     // As the interpreter's root context reads it; anything unusual: BAIL.
-    const matches = node.checkedType ? `${this.#k(node.checkedType)}.matchesValueType(value, f.ev)` : 'false';
-    return this.#fn(`f.cost++;
+    const type = node.checkedType;
+    if (!type) return this.#fn(`f.cost++; const ctx = f.ctx; if (ctx !== undefined) return ctx.getCheckedValue(f.ev, ${this.#k(node)}); throw BAIL;`);
+    const read = `f.cost++;
 const ctx = f.ctx;
 if (ctx !== undefined) return ctx.getCheckedValue(f.ev, ${this.#k(node)});
 const value = f.activation[${this.#k(name)}];
-if (value === undefined || !${matches}) throw BAIL;
+if (value === undefined) throw BAIL;`;
+    const matches = `${this.#k(type)}.matchesValueType(value, f.ev)`;
+    if (type.kind !== 'message') return this.#fn(`${read}\nif (!${matches}) throw BAIL;\nreturn value;`);
+    // A message type is told by the object's constructor alone: the last one that matched is remembered
+    // (`variables` is an instance of the same class every time, and the type lookup is a map search).
+    const seen = `s${this.#functions.length}`;
+    this.#functions.push(`let ${seen};`);
+    return this.#fn(`${read}
+if (typeof value === 'object' && value !== null && value.constructor === ${seen}) return value;
+if (!${matches}) throw BAIL;
+${seen} = value.constructor;
 return value;`);
   }
 
