@@ -106,6 +106,14 @@ export class LazyVariables {
     return new this.#ctor(context, shared, this.#names.length);
   }
 
+  /** Makes a value of bind() start again, with no variable evaluated, sharing values in `shared`. */
+  rebind(variables: object, shared: SharedValues | undefined): void {
+    const binding = variables as Binding;
+    binding[SHARED] = shared;
+    const results = binding[RESULTS];
+    for (let i = 0; i < results.length; i++) results[i] = undefined;
+  }
+
   #resolve(binding: Binding, index: number): unknown {
     const results = binding[RESULTS];
     const known = results[index];

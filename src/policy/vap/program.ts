@@ -10,7 +10,7 @@ import type { FailurePolicy, NamedExpression, ProgramSpec, ValidationSpec } from
 export const POLICY_COST_BUDGET = 10_000_000;
 
 /** What every expression may reference besides `variables` (CelActivation holds their values). */
-const ACTIVATION_VARIABLES: Record<Exclude<keyof PolicyContext, 'variables'>, string> = {
+const ACTIVATION_VARIABLES: Record<Exclude<keyof PolicyContext, 'variables' | 'start' | 'finish'>, string> = {
   object: 'dyn',
   oldObject: 'dyn',
   request: 'dyn',
@@ -83,6 +83,8 @@ export class CompiledPolicyProgram {
   private readonly allPassed: ProgramResult;
   /** Some expression reads `request.userInfo`: the policy judges who makes the request. */
   readonly readsRequester: boolean;
+  /** A context no evaluation is using. */
+  #idle: PolicyContext | undefined;
 
   /** Throws ProgramCompileError listing every expression that does not compile. */
   constructor(spec: ProgramSpec, options: ProgramOptions = {}) {
@@ -127,9 +129,26 @@ export class CompiledPolicyProgram {
   }
 
   evaluate(input: CelActivation): ProgramResult {
-    const context = bindActivation(new PolicyContext(input), new CostMeter(this.costBudget));
-    context.variables = this.variables.bind(context as unknown as Record<string, unknown>, input.shared);
+    // The context of the last evaluation is reused (after it has let go of its input) unless it is still in use.
+    const context = this.#idle ?? this.#newContext();
+    this.#idle = undefined;
+    context.start(input, this.variables);
+    try {
+      return this.#evaluate(context);
+    } finally {
+      context.finish(this.variables);
+      this.#idle = context;
+    }
+  }
 
+  #newContext(): PolicyContext {
+    const meter = new CostMeter(this.costBudget);
+    const context = bindActivation(new PolicyContext(meter), meter);
+    context.variables = this.variables.bind(context as unknown as Record<string, unknown>);
+    return context;
+  }
+
+  #evaluate(context: PolicyContext): ProgramResult {
     const conditionErrors: string[] = [];
     for (const condition of this.matchConditions) {
       const value = this.run(condition, context);
@@ -194,21 +213,37 @@ export class CompiledPolicyProgram {
 /** What expressions are evaluated with: the activation's values, read (and converted) only when used, and `variables`. */
 class PolicyContext {
   variables: object | undefined;
-  constructor(private readonly activation: CelActivation) {}
+  #activation: CelActivation | undefined;
+
+  constructor(private readonly meter: CostMeter) {}
+
+  /** Begins an evaluation of this activation, with a full budget and no variable evaluated yet. */
+  start(activation: CelActivation, variables: LazyVariables): void {
+    this.#activation = activation;
+    this.meter.cost = 0;
+    variables.rebind(this.variables!, activation.shared);
+  }
+
+  /** Ends the evaluation, letting go of its activation and values. */
+  finish(variables: LazyVariables): void {
+    this.#activation = undefined;
+    variables.rebind(this.variables!, undefined);
+  }
+
   get object(): unknown {
-    return this.activation.object;
+    return this.#activation!.object;
   }
   get oldObject(): unknown {
-    return this.activation.oldObject;
+    return this.#activation!.oldObject;
   }
   get request(): unknown {
-    return this.activation.request;
+    return this.#activation!.request;
   }
   get params(): unknown {
-    return this.activation.params;
+    return this.#activation!.params;
   }
   get namespaceObject(): unknown {
-    return this.activation.namespaceObject;
+    return this.#activation!.namespaceObject;
   }
 }
 
