@@ -15,9 +15,7 @@ import type { CelProgram } from './environment.js';
 import { CelCostLimitError } from './errors.js';
 import type { CelLibrary } from './library.js';
 
-const CONTEXT = Symbol('context');
-const SHARED = Symbol('shared');
-const RESULTS = Symbol('results');
+const BINDING = Symbol('binding');
 
 /** A variable being evaluated (a use of it now is a cycle). */
 const EVALUATING: unique symbol = Symbol('evaluating');
@@ -30,12 +28,17 @@ class Failed {
 /** Values of shared variables by key, with the cost of computing each. */
 export type SharedValues = Map<string, { value: unknown; cost: number }>;
 
-/** One evaluation's `variables`: what the variables are evaluated with, and their values. */
-interface Binding {
-  [CONTEXT]: Record<string, unknown>;
-  [SHARED]: SharedValues | undefined;
-  /** Each variable's value by index: undefined until evaluated, EVALUATING meanwhile, a Failed when it failed. */
-  [RESULTS]: unknown[];
+/**
+ * One evaluation's `variables`: what the variables are evaluated with, and their values. (One class for every set
+ * of variables, so the code reading it sees one shape.)
+ */
+class Binding {
+  constructor(
+    readonly context: Record<string, unknown>,
+    public shared: SharedValues | undefined,
+    /** Each variable's value by index: undefined until evaluated, EVALUATING meanwhile, a Failed when it failed. */
+    readonly results: unknown[],
+  ) {}
 }
 
 /**
@@ -51,7 +54,7 @@ export class LazyVariables {
   readonly #names: readonly string[];
   readonly #programs: (CelProgram | undefined)[];
   readonly #shareAs: (string | undefined)[];
-  readonly #ctor: new (context: Record<string, unknown>, shared: SharedValues | undefined, count: number) => Binding;
+  readonly #ctor: new (binding: Binding) => { [BINDING]: Binding };
 
   constructor(names: readonly string[]) {
     for (const [i, name] of names.entries()) {
@@ -62,23 +65,20 @@ export class LazyVariables {
     this.#names = names;
     this.#programs = names.map(() => undefined);
     this.#shareAs = names.map(() => undefined);
-    const ctor = class Variables extends BoundVariables implements Binding {
-      [CONTEXT]: Record<string, unknown>;
-      [SHARED]: SharedValues | undefined;
-      [RESULTS]: unknown[];
-      constructor(context: Record<string, unknown>, shared: SharedValues | undefined, count: number) {
+    const ctor = class Variables extends BoundVariables {
+      [BINDING]: Binding;
+      constructor(binding: Binding) {
         super();
-        this[CONTEXT] = context;
-        this[SHARED] = shared;
-        this[RESULTS] = new Array(count);
+        this[BINDING] = binding;
       }
     };
     names.forEach((name, index) => {
       const resolve = (binding: Binding) => this.#resolve(binding, index);
       Object.defineProperty(ctor.prototype, name, {
-        get(this: Binding) {
-          const known = this[RESULTS][index];
-          return known !== undefined && known !== EVALUATING && !(known instanceof Failed) ? known : resolve(this);
+        get(this: InstanceType<typeof ctor>) {
+          const binding = this[BINDING];
+          const known = binding.results[index];
+          return known !== undefined && known !== EVALUATING && !(known instanceof Failed) ? known : resolve(binding);
         },
       });
     });
@@ -103,19 +103,19 @@ export class LazyVariables {
    * variables can use earlier ones.
    */
   bind(context: Record<string, unknown>, shared?: SharedValues): object {
-    return new this.#ctor(context, shared, this.#names.length);
+    return new this.#ctor(new Binding(context, shared, new Array(this.#names.length)));
   }
 
   /** Makes a value of bind() start again, with no variable evaluated, sharing values in `shared`. */
   rebind(variables: object, shared: SharedValues | undefined): void {
-    const binding = variables as Binding;
-    binding[SHARED] = shared;
-    const results = binding[RESULTS];
+    const binding = (variables as { [BINDING]: Binding })[BINDING];
+    binding.shared = shared;
+    const results = binding.results;
     for (let i = 0; i < results.length; i++) results[i] = undefined;
   }
 
   #resolve(binding: Binding, index: number): unknown {
-    const results = binding[RESULTS];
+    const results = binding.results;
     const known = results[index];
     if (known !== undefined) {
       if (known === EVALUATING) throw new Error(`variable "${this.#names[index]}" refers to itself`);
@@ -124,9 +124,9 @@ export class LazyVariables {
     }
     const program = this.#programs[index];
     if (!program) throw new Error(`variable "${this.#names[index]}" has no compiled expression`);
-    const sharedValues = binding[SHARED];
+    const sharedValues = binding.shared;
     const key = sharedValues && this.#shareAs[index];
-    const meter = binding[CONTEXT][METER_KEY] as CostMeter;
+    const meter = binding.context[METER_KEY] as CostMeter;
     const shared = key ? sharedValues!.get(key) : undefined;
     if (shared) {
       meter.cost += shared.cost;
@@ -137,7 +137,7 @@ export class LazyVariables {
     const before = meter.cost;
     let value: unknown;
     try {
-      value = program.evaluate(binding[CONTEXT], RAW);
+      value = program.evaluate(binding.context, RAW);
     } catch (error) {
       results[index] = new Failed(error);
       throw error;
