@@ -238,8 +238,19 @@ if (object instanceof BoundVariables) { const value = object[${k}]; if (value !=
 ${fallback}`);
     }
     return this.#fn(`f.cost++; const object = ${left}(f);
-if (isPlainMap(object) && hasOwn(object, ${k})) { const value = object[${k}]; if (value !== undefined && isJsonValue(value)) return value; }
+if (isPlainMap(object)) {
+const value = ${this.#entry('object', key, k)};
+if (value !== undefined) { const type = typeof value; if (type === 'string' || type === 'boolean' || type === 'bigint' || isJsonValue(value)) return value; }
+}
 ${fallback}`);
+  }
+
+  /**
+   * The own entry `key` of the plain map `map`, or undefined. A key no plain object inherits (`spec`, unlike
+   * `constructor`) is an own entry wherever it is found.
+   */
+  #entry(map: string, key: string, k: string): string {
+    return key in Object.prototype ? `(hasOwn(${map}, ${k}) ? ${map}[${k}] : undefined)` : `${map}[${k}]`;
   }
 
   /**
@@ -258,7 +269,7 @@ ${fallback}`);
     const lines = [`f.cost += ${steps.length}; let o = ${this.compile(base)}(f);`];
     for (const step of steps) {
       const k = this.#k(step.key);
-      lines.push(`if (o === undefined) return o; o = isPlainMap(o) ? (hasOwn(o, ${k}) ? o[${k}] : undefined) : selectOptional(o, ${this.#k(step)}, f.ev);`);
+      lines.push(`if (o === undefined) return o; o = isPlainMap(o) ? ${this.#entry('o', step.key, k)} : selectOptional(o, ${this.#k(step)}, f.ev);`);
     }
     lines.push('return o;');
     return this.#fn(lines.join('\n'));
@@ -442,8 +453,9 @@ throw BAIL;`);
     for (let i = props.length - 2; i >= 0; i--) {
       const prop = props[i]!;
       if (prop.op === '.?') optionalContext = true;
-      const k = this.#k((prop.args as [Node, string])[1]);
-      lines.push(`value = isPlainMap(value) ? (hasOwn(value, ${k}) ? value[${k}] : undefined) : f.ev.debugType(value).fieldLazy(value, ${k}, ${this.#k(prop)}, f.ev);`);
+      const key = (prop.args as [Node, string])[1];
+      const k = this.#k(key);
+      lines.push(`value = isPlainMap(value) ? ${this.#entry('value', key, k)} : f.ev.debugType(value).fieldLazy(value, ${k}, ${this.#k(prop)}, f.ev);`);
       // A missing field in the middle of a plain selection is an error (the interpreter reports it).
       lines.push(`if (value === undefined) ${!optionalContext && i > 0 && prop.op === '.' ? 'throw BAIL' : 'return false'};`);
     }
