@@ -32,7 +32,7 @@ const NAMESPACED = true;
 const CLUSTER = false;
 
 /** Built-in kinds per group (`` is the core group). Served versions do not change the resource name. */
-const BUILTIN: Record<string, Record<string, BuiltinKind>> = {
+const BUILTIN: ReadonlyMap<string, ReadonlyMap<string, BuiltinKind>> = new Map(Object.entries({
   '': table({
     Pod: ['pods', NAMESPACED], Service: ['services', NAMESPACED], ConfigMap: ['configmaps', NAMESPACED],
     Secret: ['secrets', NAMESPACED], ServiceAccount: ['serviceaccounts', NAMESPACED], Namespace: ['namespaces', CLUSTER],
@@ -76,18 +76,15 @@ const BUILTIN: Record<string, Record<string, BuiltinKind>> = {
   'discovery.k8s.io': table({ EndpointSlice: ['endpointslices', NAMESPACED] }),
   'certificates.k8s.io': table({ CertificateSigningRequest: ['certificatesigningrequests', CLUSTER] }),
   'node.k8s.io': table({ RuntimeClass: ['runtimeclasses', CLUSTER] }),
-};
+}));
 
-function table(entries: Record<string, [string, boolean]>): Record<string, BuiltinKind> {
-  const out: Record<string, BuiltinKind> = {};
-  for (const [kind, [resource, namespaced]] of Object.entries(entries)) out[kind] = { resource, namespaced };
-  return out;
+function table(entries: Record<string, [string, boolean]>): ReadonlyMap<string, BuiltinKind> {
+  return new Map(Object.entries(entries).map(([kind, [resource, namespaced]]) => [kind, { resource, namespaced }]));
 }
 
-/** A built-in kind of a group (own entries only: a kind such as `constructor` is not built in). */
+/** A built-in kind of a group (Maps: a kind such as `constructor` is not built in). */
 function builtinKind(group: string, kind: string): BuiltinKind | undefined {
-  const kinds = Object.hasOwn(BUILTIN, group) ? BUILTIN[group]! : undefined;
-  return kinds && Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+  return BUILTIN.get(group)?.get(kind);
 }
 
 /** `apps/v1` → group `apps`, version `v1`; `v1` → core group. */
@@ -108,8 +105,8 @@ export function resourceOfObject(object: KubeObject): ResourceInfo {
 /** The built-in resources that serve a kind, in every group that has it (Ingress: networking.k8s.io and extensions). */
 export function resourcesOfKind(kind: string): { group: string; resource: string; namespaced: boolean }[] {
   const out: { group: string; resource: string; namespaced: boolean }[] = [];
-  for (const [group, kinds] of Object.entries(BUILTIN)) {
-    const builtin = Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+  for (const [group, kinds] of BUILTIN) {
+    const builtin = kinds.get(kind);
     if (builtin) out.push({ group, resource: builtin.resource, namespaced: builtin.namespaced });
   }
   return out;
@@ -117,9 +114,9 @@ export function resourcesOfKind(kind: string): { group: string; resource: string
 
 /** The kind a group/resource names, when built in. */
 export function kindOfResource(group: string, resource: string): string | undefined {
-  const kinds = Object.hasOwn(BUILTIN, group) ? BUILTIN[group] : undefined;
+  const kinds = BUILTIN.get(group);
   if (!kinds) return undefined;
-  for (const [kind, info] of Object.entries(kinds)) if (info.resource === resource) return kind;
+  for (const [kind, info] of kinds) if (info.resource === resource) return kind;
   return undefined;
 }
 

@@ -9,7 +9,7 @@ import { matchesResources, parseMatchResources, type MatchResources } from '../.
 import { EMPTY_LOOKUP, type ObjectLookup } from '../../kube/matching/object-index.js';
 import type { EvaluationInput, Policy, RuleOutcome } from '../policy.js';
 import { prepareInput } from '../vap/activation.js';
-import { ANY_RULE, outcomesOf } from '../vap/outcomes.js';
+import { ANY_RULE, OutsideMatch, outcomesOf } from '../vap/outcomes.js';
 import type { Parsed } from '../vap/parse.js';
 import { validationRuleId, validationRules } from '../vap/policy.js';
 import {
@@ -92,6 +92,7 @@ function autogenTargets(match: MatchResources, controllers: unknown): Validating
 export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: ObjectLookup = EMPTY_LOOKUP): Policy {
   const program = new CompiledPolicyProgram(spec.program, { libraries: kyvernoLibraries(lookup) });
   // Shared by the outcomes of every evaluation: frozen, so that no reader can change another result's properties.
+  const outside = new OutsideMatch(spec.name);
   const style = { violation: 'fail', ruleOf: validationRuleId, properties: Object.freeze({ validationActions: spec.validationActions }), passCache: new WeakMap() } as const;
   return {
     name: spec.name,
@@ -104,9 +105,7 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
         return [{ rule: ANY_RULE, result: 'skip', message: `${spec.name} only applies in namespace ${spec.namespace}` }];
       }
       const activation = matchesResources(spec.matchConstraints, attrs) ? shared : autogenJudges(spec, attrs) ? shared.view(POD_TEMPLATE_VIEW, podTemplateView) : undefined;
-      if (!activation) {
-        return [{ rule: ANY_RULE, result: 'skip', message: `${attrs.resource.kind} ${attrs.name} is outside the matchConstraints of ${spec.name}; the policy does not apply` }];
-      }
+      if (!activation) return outside.outcomes(attrs.resource.kind);
       return outcomesOf(program.evaluate(activation), style);
     },
   };

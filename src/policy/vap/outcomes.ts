@@ -5,6 +5,29 @@ import type { ProgramResult, ValidationOutcome } from './program.js';
 
 export const ANY_RULE = '*';
 
+/** Kinds for which a policy keeps its out-of-scope outcome (more are answered with a new one each time). */
+const MAX_KINDS_KEPT = 256;
+
+/**
+ * A policy's one outcome for an object outside its match constraints: the same read-only outcome for every object
+ * of a kind (the result names the object).
+ */
+export class OutsideMatch {
+  readonly #byKind = new Map<string, readonly RuleOutcome[]>();
+
+  constructor(private readonly policy: string) {}
+
+  outcomes(kind: string): readonly RuleOutcome[] {
+    let outcomes = this.#byKind.get(kind);
+    if (outcomes === undefined) {
+      const message = `${kind} is outside the matchConstraints of ${this.policy}; the policy does not apply`;
+      outcomes = Object.freeze([Object.freeze<RuleOutcome>({ rule: ANY_RULE, result: 'skip', message })]);
+      if (this.#byKind.size < MAX_KINDS_KEPT) this.#byKind.set(kind, outcomes);
+    }
+    return outcomes;
+  }
+}
+
 export interface OutcomeStyle {
   violation: 'fail' | 'warn';
   /** Prefix for violation messages (e.g. `audit: `). */

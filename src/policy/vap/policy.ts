@@ -6,7 +6,7 @@ import { matchesResources } from '../../kube/matching/match-resources.js';
 import { EMPTY_LOOKUP, type ObjectLookup } from '../../kube/matching/object-index.js';
 import type { EvaluationInput, Policy, RuleInfo, RuleOutcome } from '../policy.js';
 import { prepareInput } from './activation.js';
-import { ANY_RULE, outcomesOf } from './outcomes.js';
+import { ANY_RULE, OutsideMatch, outcomesOf } from './outcomes.js';
 import type { ValidationAction, VapBindingSpec, VapSpec } from './parse.js';
 import { resolveParams } from './params.js';
 import { CompiledPolicyProgram } from './program.js';
@@ -44,17 +44,16 @@ export function createValidatingAdmissionPolicy(spec: VapSpec, options: VapPolic
   const lookup = options.lookup ?? EMPTY_LOOKUP;
   const bindings = options.bindings && options.bindings.length > 0 ? options.bindings : [{ ...IMPLICIT_BINDING, policyName: spec.name }];
   const rules = validationRules(spec);
+  const outside = new OutsideMatch(spec.name);
 
   return {
     name: spec.name,
     title: `ValidatingAdmissionPolicy ${spec.name}`,
     rules,
     background: !program.readsRequester,
-    evaluate(input: EvaluationInput): RuleOutcome[] {
+    evaluate(input: EvaluationInput): readonly RuleOutcome[] {
       const { attrs, activation } = prepareInput(input, lookup);
-      if (!matchesResources(spec.matchConstraints, attrs)) {
-        return [{ rule: ANY_RULE, result: 'skip', message: `${attrs.resource.kind} ${attrs.name} is outside the matchConstraints of ${spec.name}; the policy does not apply` }];
-      }
+      if (!matchesResources(spec.matchConstraints, attrs)) return outside.outcomes(attrs.resource.kind);
       const outcomes: RuleOutcome[] = [];
       for (const binding of bindings) {
         if (binding.matchResources && !matchesResources(binding.matchResources, attrs)) continue;
