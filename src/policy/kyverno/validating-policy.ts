@@ -93,7 +93,7 @@ export function createValidatingPolicy(spec: ValidatingPolicySpec, lookup: Objec
   const program = new CompiledPolicyProgram(spec.program, { libraries: kyvernoLibraries(lookup) });
   // Shared by the outcomes of every evaluation: frozen, so that no reader can change another result's properties.
   const outside = new OutsideMatch(spec.name);
-  const style = { violation: 'fail', ruleOf: validationRuleId, properties: Object.freeze({ validationActions: spec.validationActions }), passCache: new WeakMap() } as const;
+  const style = { violation: 'fail', ruleOf: validationRuleId, properties: Object.freeze({ validationActions: spec.validationActions }), outcomeCache: new WeakMap() } as const;
   return {
     name: spec.name,
     title: spec.annotations['policies.kyverno.io/title'] ?? `ValidatingPolicy ${spec.name}`,

@@ -36,16 +36,17 @@ export interface OutcomeStyle {
   ruleOf(path: string): string;
   properties?: Record<string, unknown>;
   /**
-   * Keeps the outcome of each validation that holds, by validation outcome, when the style is used for many
-   * evaluations (one per policy): outcomes are read-only, so the same object can be returned every time.
+   * Keeps the rule outcome of each frozen validation outcome (one that holds, one that fails with a fixed message),
+   * when the style is used for many evaluations (one per policy): outcomes are read-only, so the same object can be
+   * returned every time.
    */
-  passCache?: WeakMap<ValidationOutcome | ProgramResult, RuleOutcome | readonly RuleOutcome[]>;
+  outcomeCache?: WeakMap<ValidationOutcome | ProgramResult, RuleOutcome | readonly RuleOutcome[]>;
 }
 
 export function outcomesOf(result: ProgramResult, style: OutcomeStyle): readonly RuleOutcome[] {
-  if (result.kind !== 'evaluated' || !result.allPassed || !style.passCache) return derive(result, style);
-  let outcomes = style.passCache.get(result) as readonly RuleOutcome[] | undefined;
-  if (!outcomes) style.passCache.set(result, (outcomes = Object.freeze(derive(result, style))));
+  if (result.kind !== 'evaluated' || !result.allPassed || !style.outcomeCache) return derive(result, style);
+  let outcomes = style.outcomeCache.get(result) as readonly RuleOutcome[] | undefined;
+  if (!outcomes) style.outcomeCache.set(result, (outcomes = Object.freeze(derive(result, style))));
   return outcomes;
 }
 
@@ -60,17 +61,22 @@ function derive(result: ProgramResult, style: OutcomeStyle): RuleOutcome[] {
       // Outcomes without a violation share one properties object (RuleOutcome properties are read-only).
       const common = withKeys(hasKeys(result.auditAnnotations) ? { ...properties, auditAnnotations: result.auditAnnotations } : properties);
       if (result.validations.length === 0) return [withProperties({ rule: ANY_RULE, result: 'pass', message: 'no validation applies' }, common)];
-      const cache = common === withKeys(properties) ? style.passCache : undefined;
+      const cache = common === withKeys(properties) ? style.outcomeCache : undefined;
       return result.validations.map((v) => {
-        if (v.status === 'pass' && cache) {
-          let outcome = cache.get(v) as RuleOutcome | undefined;
-          if (!outcome) cache.set(v, (outcome = Object.freeze(withProperties({ rule: style.ruleOf(v.path), result: 'pass', message: v.message }, common))));
-          return outcome;
-        }
+        // Frozen validation outcomes (a pass, a failure with a fixed message) have one rule outcome each.
+        const shared = cache && Object.isFrozen(v);
+        let outcome = shared ? (cache.get(v) as RuleOutcome | undefined) : undefined;
+        if (outcome) return outcome;
         const rule = style.ruleOf(v.path);
-        if (v.status !== 'fail') return withProperties({ rule, result: v.status, message: v.message }, common);
-        const outcome: RuleOutcome = { rule, result: style.violation, message: `${style.violationPrefix ?? ''}${v.message}` };
-        outcome.properties = { ...common, violation: true, ...(v.reason ? { reason: v.reason } : {}) };
+        if (v.status !== 'fail') outcome = withProperties({ rule, result: v.status, message: v.message }, common);
+        else {
+          outcome = { rule, result: style.violation, message: `${style.violationPrefix ?? ''}${v.message}` };
+          outcome.properties = { ...common, violation: true, ...(v.reason ? { reason: v.reason } : {}) };
+        }
+        if (shared) {
+          if (outcome.properties) Object.freeze(outcome.properties);
+          cache.set(v, Object.freeze(outcome));
+        }
         return outcome;
       });
     }

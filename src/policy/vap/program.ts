@@ -63,6 +63,8 @@ interface CompiledValidation extends CompiledExpression {
   messageProgram?: CelProgram;
   /** Its outcome when it holds: the same (frozen) object every time. */
   passed: ValidationOutcome;
+  /** Its outcome when it does not hold, when the message is fixed (no messageExpression): one frozen object. */
+  failed?: ValidationOutcome;
 }
 
 const NO_ANNOTATIONS: Record<string, string> = Object.freeze({});
@@ -118,6 +120,7 @@ export class CompiledPolicyProgram {
       const passed = Object.freeze<ValidationOutcome>({ path: v.path, status: 'pass', message: 'validation passed' });
       const compiled: CompiledValidation = { spec: v, passed, ...compile(v.expression, `${v.path}.expression`, 'bool') };
       if (v.messageExpression !== undefined) compiled.messageProgram = compile(v.messageExpression, `${v.path}.messageExpression`, 'string').program;
+      else compiled.failed = Object.freeze(failedOutcome(compiled, staticMessage(v)));
       return compiled;
     });
     this.auditAnnotations = spec.auditAnnotations.map((a) => ({ key: a.key, ...compile(a.valueExpression, `${a.path}.valueExpression`, 'string') }));
@@ -172,9 +175,7 @@ export class CompiledPolicyProgram {
       } else if (value === true) {
         validations.push(validation.passed);
       } else {
-        const outcome: ValidationOutcome = { path: validation.path, status: 'fail', message: this.messageOf(validation, context) };
-        if (validation.spec.reason) outcome.reason = validation.spec.reason;
-        validations.push(outcome);
+        validations.push(validation.failed ?? failedOutcome(validation, this.messageOf(validation, context)));
       }
     }
     if (this.auditAnnotations.length === 0) return validations === undefined ? this.allPassed : { kind: 'evaluated', validations, auditAnnotations: NO_ANNOTATIONS };
@@ -205,9 +206,20 @@ export class CompiledPolicyProgram {
       const value = this.run({ path: validation.path, program: validation.messageProgram }, context);
       if (typeof value === 'string' && value.trim() !== '' && !value.includes('\n')) return value.trim();
     }
-    if (validation.spec.message && validation.spec.message.trim() !== '') return validation.spec.message.trim();
-    return `failed expression: ${validation.spec.expression.trim()}`;
+    return staticMessage(validation.spec);
   }
+}
+
+/** message, else the API server's default. */
+function staticMessage(spec: ValidationSpec): string {
+  if (spec.message && spec.message.trim() !== '') return spec.message.trim();
+  return `failed expression: ${spec.expression.trim()}`;
+}
+
+function failedOutcome(validation: CompiledValidation, message: string): ValidationOutcome {
+  const outcome: ValidationOutcome = { path: validation.path, status: 'fail', message };
+  if (validation.spec.reason) outcome.reason = validation.spec.reason;
+  return outcome;
 }
 
 /** What expressions are evaluated with: the activation's values, read (and converted) only when used, and `variables`. */
