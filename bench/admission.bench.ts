@@ -12,21 +12,22 @@
 // that alternate baseline and subject (medians reported), each with the CPU time per request of the server's
 // processes and of the load generator (Linux /proc): with the load generator on the same cores, the baseline's peak
 // is bounded by the load generator as much as by its own cost, so the ratio of server CPU per request says what the
-// ratio of peaks would be if the servers had the cores to themselves. The fixed
-// rate runs open loop instead (paced below): autocannon's rate limit sends each second's quota as a burst at the
-// start of the second, which measures bursts, not a steady 1,000 requests/s. The subject's RSS (all its processes)
-// is sampled each second during the fixed-rate run: flat memory = no growth from first to last sample.
+// ratio of peaks would be if the servers had the cores to themselves. The fixed rate runs open loop instead
+// (support/paced-load.ts): autocannon's rate limit sends each second's quota as a burst at the start of the second,
+// which measures bursts, not a steady 1,000 requests/s. The subject's RSS (all its processes) is sampled each second
+// during the fixed-rate run: flat memory = no growth from first to last sample.
 import cluster from 'node:cluster';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:https';
+import { createServer } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultWorkerCount } from '../src/server/workers.js';
 import { createTestTls } from '../test/support/tls.js';
 import { ownCpuSeconds, processTreeCpuSeconds } from './support/process-cpu.js';
 import { autocannon, type LoadResult } from './support/autocannon.js';
-import { fmt, median, percentile } from './support/stats.js';
+import { fmt, median } from './support/stats.js';
+import { pacedLoad, type PacedResult } from './support/paced-load.js';
 
 
 const VPOL = fileURLToPath(new URL('../../shared/conformance/kyverno/pod-security-vpol', import.meta.url));
@@ -168,61 +169,9 @@ function medianPeak(peaks: readonly Peak[]): Peak {
     serverCpuUs: m((p) => p.serverCpuUs), loadCpuUs: m((p) => p.loadCpuUs) };
 }
 
-interface PacedResult {
-  achieved: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  errors: number;
-}
-
-/**
- * Open-loop load at a fixed rate over `connections` keep-alive connections: request i is due at start + i/rate
- * whatever happened to earlier ones, and its latency counts from when it was due, so a server that falls behind
- * cannot slow the load down and hide its queue.
- */
-async function pacedLoad(url: string, ca: string, options: { duration: number; connections: number; rate: number }): Promise<PacedResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections, ca });
-  const body = podReview();
-  const latencies: number[] = [];
-  let errors = 0;
-  const total = Math.round(options.rate * options.duration);
-  const inFlight = new Set<Promise<void>>();
-  const fire = (dueAt: number) => {
-    const done = new Promise<void>((resolve) => {
-      const req = request(`${url}/validate`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - dueAt);
-          else errors++;
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end(body);
-    });
-    inFlight.add(done);
-    void done.then(() => inFlight.delete(done));
-  };
-  const start = performance.now();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * options.rate) + 1);
-      for (; sent < due; sent++) fire(start + (sent * 1000) / options.rate);
-      if (sent < total) setTimeout(tick, 1);
-      else resolve();
-    };
-    tick();
-  });
-  await Promise.all(inFlight);
-  const elapsed = (performance.now() - start) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { achieved: latencies.length / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies.at(-1) ?? NaN, errors };
+/** The paced client's request: the same review the peaks send. */
+function pacedReview(ca: string) {
+  return { method: 'POST', body: podReview(), headers: { 'content-type': 'application/json' }, ca };
 }
 
 async function main(): Promise<void> {
@@ -248,10 +197,10 @@ async function main(): Promise<void> {
     const subjectPeak = medianPeak(subjectPeaks);
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(rssOf(subject.pids)), 1000);
-    const fixed = await pacedLoad(subject.url, tls.ca, { duration, connections, rate });
+    const fixed = await pacedLoad(`${subject.url}/validate`, { ...pacedReview(tls.ca), duration, connections, rate });
     clearInterval(sampler);
     // The same paced load on the baseline shows what the machine and the load generator add to every latency.
-    const baseFixed = await pacedLoad(baseline.url, tls.ca, { duration: Math.max(5, Math.round(duration / 4)), connections, rate });
+    const baseFixed = await pacedLoad(`${baseline.url}/validate`, { ...pacedReview(tls.ca), duration: Math.max(5, Math.round(duration / 4)), connections, rate });
     const row = (name: string, r: Peak) => ({
       run: name, 'req/s': fmt(r.rps, 0), 'p50 ms': fmt(r.p50Ms), 'p99 ms': fmt(r.p99Ms), errors: r.errors,
       'server CPU µs/req': fmt(r.serverCpuUs, 1), 'load generator CPU µs/req': fmt(r.loadCpuUs, 1),

@@ -4,8 +4,9 @@
 // keep-alive Agent and once through an undici Pool, Gatehouse's client: the floors for Node), and through Gatehouse
 // verifying a bearer token (the cached-token path: one token, as a client re-using its credential).
 // Everything is TLS on loopback (TLS 1.2+ on every hop, upstream connections kept alive and TLS sessions reused on
-// every proxy); nginx runs as many worker processes as Gatehouse. The load generator (autocannon) runs in this
-// process. The paths are measured in interleaved rounds so they see the same machine load, and medians are reported.
+// every proxy); nginx runs as many worker processes as Gatehouse. The load generators (autocannon for the peaks, a
+// paced client for the fixed rate) run in this process. The paths are measured in interleaved rounds so they see
+// the same machine load, and medians are reported.
 //
 //   node --import tsx bench/proxy.bench.ts [--seconds 3] [--rounds 3] [--connections 32] [--workers 1] [--json]
 //     [--paths direct,nginx,node-proxy,node-undici,gatehouse]   (a subset, e.g. to profile one proxy; the
@@ -13,8 +14,12 @@
 //
 // Reported per path: requests/s (median of the rounds), CPU time per request of the server processes (Linux: read
 // from /proc, all of a server's processes together), and the connections the upstream accepted (a proxy that
-// reuses its upstream connections opens few). Then the Gatehouse/nginx ratio (target ≥ 0.7), and p99 latency at half
-// of Gatehouse's peak rate, directly and through Gatehouse, and the difference (target ≤ 2 ms).
+// reuses its upstream connections opens few). Then the Gatehouse/nginx ratio (target ≥ 0.7), and the latency at half
+// of Gatehouse's peak rate on every path, with Gatehouse's added p99 over direct (target ≤ 2 ms). That rate is kept
+// by a paced open-loop client (support/paced-load.ts: requests spread evenly, each timed from when it was due), in
+// interleaved rounds, medians reported; the servers' CPU per request is reported there too, every path at the same
+// rate (each path's peak runs at its own rate, and a server handling fewer requests per event-loop turn spends more
+// on each).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -26,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { processTreeCpuSeconds } from './support/process-cpu.js';
 import { autocannon } from './support/autocannon.js';
+import { pacedLoad, type PacedResult } from './support/paced-load.js';
 import { fmt, median } from './support/stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -224,6 +230,8 @@ interface Load {
 interface Target {
   name: string;
   url: string;
+  /** CA that verifies the target's certificate (PEM). */
+  ca: string;
   token?: string;
   pid?: number;
 }
@@ -235,7 +243,7 @@ function upstreamConnections(upstream: ChildProcess): Promise<number> {
   });
 }
 
-async function load(target: Target, upstreamPid: number, seconds: number, connections: number, overallRate?: number): Promise<Load> {
+async function load(target: Target, upstreamPid: number, seconds: number, connections: number): Promise<Load> {
   const cpu0 = target.pid ? processTreeCpuSeconds(target.pid) : NaN;
   const up0 = processTreeCpuSeconds(upstreamPid);
   const result = await autocannon({
@@ -243,7 +251,6 @@ async function load(target: Target, upstreamPid: number, seconds: number, connec
     duration: seconds,
     connections,
     headers: target.token ? { authorization: `Bearer ${target.token}` } : {},
-    ...(overallRate ? { overallRate } : {}),
   });
   const total = result['2xx'] + result.non2xx;
   const perRequest = (cpu: number) => (cpu * 1e6) / Math.max(1, total);
@@ -254,6 +261,27 @@ async function load(target: Target, upstreamPid: number, seconds: number, connec
     errors: result.errors + result.non2xx,
     cpuUsPerRequest: target.pid ? perRequest(processTreeCpuSeconds(target.pid) - cpu0) : perRequest(processTreeCpuSeconds(upstreamPid) - up0),
     upstreamCpuUsPerRequest: perRequest(processTreeCpuSeconds(upstreamPid) - up0),
+  };
+}
+
+interface AtRate extends PacedResult {
+  /** CPU microseconds per request of the server processes (as in Load), here with every path at the same rate. */
+  cpuUsPerRequest: number;
+}
+
+async function paced(target: Target, upstreamPid: number, seconds: number, connections: number, rate: number): Promise<AtRate> {
+  const pid = target.pid ?? upstreamPid;
+  const cpu0 = processTreeCpuSeconds(pid);
+  const result = await pacedLoad(target.url + PATH, { duration: seconds, connections, rate, ca: target.ca, ...(target.token ? { headers: { authorization: `Bearer ${target.token}` } } : {}) });
+  // The paced client's first request on each connection opens it and is not counted; its CPU is, negligibly.
+  return { ...result, cpuUsPerRequest: ((processTreeCpuSeconds(pid) - cpu0) * 1e6) / Math.max(1, result.achieved * seconds) };
+}
+
+function medianAtRate(results: AtRate[]): AtRate {
+  const m = (f: (r: AtRate) => number) => median(results.map(f));
+  return {
+    achieved: m((r) => r.achieved), p50Ms: m((r) => r.p50Ms), p99Ms: m((r) => r.p99Ms), maxMs: m((r) => r.maxMs),
+    errors: results.reduce((s, r) => s + r.errors, 0), cpuUsPerRequest: m((r) => r.cpuUsPerRequest),
   };
 }
 
@@ -300,16 +328,16 @@ async function main(): Promise<void> {
       }),
     );
     const targets: Target[] = [];
-    if (paths.has('direct')) targets.push({ name: 'direct', url: upstreamUrl });
+    if (paths.has('direct')) targets.push({ name: 'direct', url: upstreamUrl, ca: readFileSync(upstream.info.caFile!, 'utf8') });
     const nginx = paths.has('nginx') ? await startNginx(dir, upstreamUrl, upstream.info.caFile!, tls.serverCertFile, tls.serverKeyFile, workers) : undefined;
     if (nginx) {
       children.push(nginx.child);
-      targets.push({ name: 'nginx', url: nginx.url, pid: nginx.child.pid! });
+      targets.push({ name: 'nginx', url: nginx.url, ca: tls.ca, pid: nginx.child.pid! });
     }
     for (const name of ['node-proxy', 'node-undici'].filter((p) => paths.has(p))) {
       const nodeProxy = await startChild(['--role', name, '--upstream', upstreamUrl, '--upstream-ca', upstream.info.caFile!, '--cert', tls.serverCertFile, '--key', tls.serverKeyFile]);
       children.push(nodeProxy.child);
-      targets.push({ name, url: nodeProxy.info.url!, pid: nodeProxy.child.pid! });
+      targets.push({ name, url: nodeProxy.info.url!, ca: tls.ca, pid: nodeProxy.child.pid! });
     }
     if (paths.has('gatehouse')) {
       // The command as shipped (`gatehouse proxy --config … --workers N`), not an in-process server.
@@ -318,7 +346,7 @@ async function main(): Promise<void> {
       const url = `https://127.0.0.1:${gatehousePort}`;
       const token = await issuer.issue(humanClaims(), { expiresIn: 3600 });
       await answering(url, tls.ca, token, 'Gatehouse');
-      targets.push({ name: 'gatehouse', url, token, pid: child.pid! });
+      targets.push({ name: 'gatehouse', url, ca: tls.ca, token, pid: child.pid! });
     }
 
     const upstreamPid = upstream.child.pid!;
@@ -340,15 +368,14 @@ async function main(): Promise<void> {
     const peak = Object.fromEntries(Object.entries(samples).map(([name, loads]) => [name, medianLoad(loads)]));
     const direct = targets.find((t) => t.name === 'direct');
     const gatehouse = targets.find((t) => t.name === 'gatehouse');
-    let atHalf: { rate: number; direct: Load; gatehouse: Load } | undefined;
+    let atHalf: { rate: number; paths: Record<string, AtRate> } | undefined;
     if (direct && gatehouse) {
       const rate = Math.max(100, Math.round(peak.gatehouse!.rps / 2));
-      const half: Record<'direct' | 'gatehouse', Load[]> = { direct: [], gatehouse: [] };
+      const half: Record<string, AtRate[]> = {};
       for (let round = 0; round < rounds; round++) {
-        half.direct.push(await load(direct, upstreamPid, seconds, connections, rate));
-        half.gatehouse.push(await load(gatehouse, upstreamPid, seconds, connections, rate));
+        for (const target of targets) (half[target.name] ??= []).push(await paced(target, upstreamPid, seconds, connections, rate));
       }
-      atHalf = { rate, direct: medianLoad(half.direct), gatehouse: medianLoad(half.gatehouse) };
+      atHalf = { rate, paths: Object.fromEntries(Object.entries(half).map(([name, results]) => [name, medianAtRate(results)])) };
     }
     /** Gatehouse against another path: requests/s ratio and CPU-per-request ratio (NaN when either is missing). */
     const against = (name: string) => ({
@@ -358,7 +385,7 @@ async function main(): Promise<void> {
     const toNginx = against('nginx');
     const toNode = against('node-proxy');
     const toUndici = against('node-undici');
-    const addedP99 = atHalf ? atHalf.gatehouse.p99 - atHalf.direct.p99 : NaN;
+    const addedP99 = atHalf ? atHalf.paths.gatehouse!.p99Ms - atHalf.paths.direct!.p99Ms : NaN;
     const report = {
       seconds,
       rounds,
@@ -379,8 +406,13 @@ async function main(): Promise<void> {
       ...(atHalf
         ? {
             halfRate: atHalf.rate,
-            p99AtHalfRateMs: { direct: atHalf.direct.p99, gatehouse: atHalf.gatehouse.p99, added: Number(fmt(addedP99)) },
-            p50AtHalfRateMs: { direct: atHalf.direct.p50, gatehouse: atHalf.gatehouse.p50 },
+            atHalfRate: Object.fromEntries(
+              Object.entries(atHalf.paths).map(([k, v]) => [
+                k,
+                { achieved: Math.round(v.achieved), p50Ms: Number(fmt(v.p50Ms)), p99Ms: Number(fmt(v.p99Ms)), maxMs: Number(fmt(v.maxMs)), errors: v.errors, serverCpuMicrosecondsPerRequest: Math.round(v.cpuUsPerRequest) },
+              ]),
+            ),
+            addedP99AtHalfRateMs: Number(fmt(addedP99)),
           }
         : {}),
     };
@@ -401,7 +433,14 @@ async function main(): Promise<void> {
     if (!Number.isNaN(toNode.requests)) console.log(`gatehouse / minimal Node proxy (node:https) requests/s: ${fmt(toNode.requests)}; CPU per request ${fmt(toNode.cpu)}× its`);
     if (!Number.isNaN(toUndici.requests)) console.log(`gatehouse / minimal Node proxy (undici) requests/s: ${fmt(toUndici.requests)}; CPU per request ${fmt(toUndici.cpu)}× its`);
     if (atHalf) {
-      console.log(`at ${atHalf.rate} req/s (half of Gatehouse's peak): p99 direct ${fmt(atHalf.direct.p99, 1)} ms, through Gatehouse ${fmt(atHalf.gatehouse.p99, 1)} ms, added ${fmt(addedP99, 1)} ms (target ≤ 2 ms)`);
+      console.log(`at ${atHalf.rate} req/s (half of Gatehouse's peak, paced, median of ${rounds} interleaved rounds):`);
+      console.log('path        achieved/s   p50 ms   p99 ms   max ms   server CPU µs/req   errors');
+      for (const [name, v] of Object.entries(atHalf.paths)) {
+        console.log(
+          `${name.padEnd(11)} ${fmt(v.achieved, 0).padStart(10)} ${fmt(v.p50Ms).padStart(8)} ${fmt(v.p99Ms).padStart(8)} ${fmt(v.maxMs, 1).padStart(8)} ${fmt(v.cpuUsPerRequest, 0).padStart(19)} ${String(v.errors).padStart(8)}`,
+        );
+      }
+      console.log(`Gatehouse's added p99 over direct: ${fmt(addedP99)} ms (target ≤ 2 ms)`);
     }
   } finally {
     for (const child of children) child.kill('SIGTERM');

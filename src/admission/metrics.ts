@@ -1,6 +1,6 @@
 // Prometheus metrics of the admission webhook, registered on the server's own registry.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { FastHistogram } from './fast-histogram.js';
+import { FastHistogram } from '../server/fast-histogram.js';
 
 export type AdmissionOutcome = 'allowed' | 'denied' | 'failure-allowed' | 'failure-denied' | 'malformed';
 

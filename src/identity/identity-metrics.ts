@@ -1,6 +1,8 @@
 // Prometheus metrics of token verification, on the registry the caller passes. The `issuer` label is always a
 // configured issuer URL (or "unknown"), never a value taken from a token, so label cardinality stays bounded.
-import { Counter, Histogram, type Registry } from 'prom-client';
+// Every request is authenticated, so its duration goes to a FastHistogram whose children are kept per label set.
+import { Counter, type Registry } from 'prom-client';
+import { FastHistogram, type HistogramChild } from '../server/fast-histogram.js';
 
 export type AuthenticationOutcome = 'success' | 'cached' | 'failure';
 
@@ -19,7 +21,7 @@ export function createIdentityMetrics(registry: Registry | undefined): IdentityM
     registry,
     'gatehouse_authentication_duration_seconds',
     () =>
-      new Histogram({
+      new FastHistogram({
         name: 'gatehouse_authentication_duration_seconds',
         help: 'Time to authenticate a bearer token, by issuer and outcome (success, cached, failure).',
         labelNames: ['issuer', 'outcome'],
@@ -38,8 +40,16 @@ export function createIdentityMetrics(registry: Registry | undefined): IdentityM
         registers: [registry],
       }),
   );
+  // issuer → outcome → child
+  const children = new Map<string, Map<AuthenticationOutcome, HistogramChild>>();
   return {
-    authenticated: (issuer, outcome, seconds) => duration.observe({ issuer, outcome }, seconds),
+    authenticated(issuer, outcome, seconds) {
+      let byOutcome = children.get(issuer);
+      if (byOutcome === undefined) children.set(issuer, (byOutcome = new Map()));
+      let child = byOutcome.get(outcome);
+      if (child === undefined) byOutcome.set(outcome, (child = duration.labels(issuer, outcome)));
+      child.observe(seconds);
+    },
     jwksFetched: (issuer, outcome) => fetches.inc({ issuer, outcome }),
   };
 }

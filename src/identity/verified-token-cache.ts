@@ -14,6 +14,8 @@ export function tokenDigest(token: string): string {
 export class VerifiedTokenCache {
   // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used entry first.
   private readonly entries = new Map<string, Principal>();
+  /** The entry last (re-)inserted, which a hit need not move: a client re-using its token hits it every time. */
+  private newest: string | undefined;
 
   constructor(
     private readonly maxEntries: number,
@@ -27,9 +29,15 @@ export class VerifiedTokenCache {
   get(digest: string): Principal | undefined {
     const principal = this.entries.get(digest);
     if (!principal) return undefined;
-    this.entries.delete(digest);
-    if (principal.expiresAt.getTime() <= this.now()) return undefined;
-    this.entries.set(digest, principal);
+    if (principal.expiresAt.getTime() <= this.now()) {
+      this.entries.delete(digest);
+      return undefined;
+    }
+    if (digest !== this.newest) {
+      this.entries.delete(digest);
+      this.entries.set(digest, principal);
+      this.newest = digest;
+    }
     return principal;
   }
 
@@ -37,10 +45,12 @@ export class VerifiedTokenCache {
     if (this.maxEntries <= 0 || principal.expiresAt.getTime() <= this.now()) return;
     this.entries.delete(digest);
     this.entries.set(digest, principal);
+    this.newest = digest;
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
   clear(): void {
     this.entries.clear();
+    this.newest = undefined;
   }
 }

@@ -120,34 +120,53 @@ export interface AuditSink {
   close(): Promise<void>;
 }
 
+/** How long an audit line may wait in memory, and how much may wait, before it is written. */
+export interface AuditBatching {
+  maxDelayMs: number;
+  maxBatchChars: number;
+}
+
+export const DEFAULT_AUDIT_BATCHING: AuditBatching = { maxDelayMs: 50, maxBatchChars: 64 * 1024 };
+
 /**
  * Appends audit lines to a file (created 0600) or stdout (`-`); `undefined` disables auditing. Lines are collected
- * during one event-loop turn and written together with one synchronous write: a thread-pool write per request
- * costs more than the request itself, and a synchronous write keeps the log in order and complete at exit.
+ * and written together with one synchronous write once `maxBatchChars` are waiting or the oldest has waited
+ * `maxDelayMs` (as the API server's audit log batches its writes): one write per request, or even per event-loop
+ * turn, costs several microseconds of a forwarded request's budget. The write is synchronous, so the log stays in
+ * order; what is waiting is written on `close()` and when the process exits, so a clean shutdown loses nothing.
+ * Each batch is one `write` to a file opened for appending, so worker processes sharing the file never interleave
+ * their lines.
  */
-export function createAuditSink(destination: string | undefined): AuditSink {
+export function createAuditSink(destination: string | undefined, batching: AuditBatching = DEFAULT_AUDIT_BATCHING): AuditSink {
   if (destination === undefined) return { write() {}, close: async () => {} };
   const stream = pino.destination({ dest: destination === '-' ? 1 : destination, append: true, sync: true, mkdir: true, mode: 0o600 });
   let pending: string[] = [];
-  let scheduled: NodeJS.Immediate | undefined;
+  let pendingChars = 0;
+  let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const flush = () => {
-    scheduled = undefined;
+    clearTimeout(timer);
+    timer = undefined;
     if (pending.length === 0) return;
     const batch = pending.join('');
     pending = [];
+    pendingChars = 0;
     stream.write(batch);
   };
+  process.on('exit', flush);
   return {
     write(record) {
       if (closed) throw new Error('the audit log is closed');
-      pending.push(auditLine(record, new Date()));
-      scheduled ??= setImmediate(flush);
+      const line = auditLine(record, new Date());
+      pending.push(line);
+      pendingChars += line.length;
+      if (pendingChars >= batching.maxBatchChars) flush();
+      else timer ??= setTimeout(flush, batching.maxDelayMs).unref();
     },
     close: () =>
       new Promise((resolve) => {
-        clearImmediate(scheduled);
         flush();
+        process.off('exit', flush);
         closed = true;
         if (destination === '-') {
           stream.flush(() => resolve());

@@ -19,6 +19,10 @@ function isForwardable(name: string, connectionListed: ReadonlySet<string>): boo
   return !DROPPED_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
+function isHopByHop(name: string, connectionListed: ReadonlySet<string>): boolean {
+  return HOP_BY_HOP.has(name) || connectionListed.has(name);
+}
+
 const NONE: ReadonlySet<string> = new Set();
 
 function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> {
@@ -63,10 +67,14 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], headers: I
 
 /**
  * Response headers the client may see, from the upstream's (lower-case names, repeated headers as arrays): hop-by-hop
- * headers are removed, the rest pass unchanged. The object is changed in place and returned.
+ * headers are removed, the rest pass unchanged. Returns the object itself when it has none, else a copy without them
+ * (deleting properties would turn it into a slow dictionary object, read again when the response head is written).
  */
 export function withoutHopByHop(headers: Record<string, string | string[]>): Record<string, string | string[]> {
   const listed = connectionTokens(headers.connection);
-  for (const name of Object.keys(headers)) if (HOP_BY_HOP.has(name) || listed.has(name)) delete headers[name];
-  return headers;
+  const names = Object.keys(headers);
+  if (!names.some((name) => isHopByHop(name, listed))) return headers;
+  const kept: Record<string, string | string[]> = {};
+  for (const name of names) if (!isHopByHop(name, listed)) kept[name] = headers[name]!;
+  return kept;
 }

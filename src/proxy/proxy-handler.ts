@@ -66,6 +66,11 @@ function writeRefusal(res: ServerResponse, info: RequestInfo, refused: Refused):
   res.end(body);
 }
 
+/** A request that cannot be parsed, with a context that lets it be audited as a non-resource request. */
+function invalidRequest(req: IncomingMessage, ctx: Omit<RequestContext, 'info'>, message: string): { error: string; ctx: RequestContext } {
+  return { error: message, ctx: { ...ctx, info: nonResourceInfo(req.url ?? '/', (req.method ?? '').toLowerCase()) } };
+}
+
 /** The audit fields of a refused request: who (when the token was valid) and why. */
 function refusal(refused: Refused): Pick<AuditRecord, 'decision' | 'reason' | 'code'> & Partial<AuditRecord> {
   return {
@@ -84,7 +89,6 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     const auditId = randomUUID();
     const received = new Date();
     const sourceIp = clientAddress(req);
-    const invalid = (message: string) => ({ error: message, ctx: { auditId, received, sourceIp, info: nonResourceInfo(req.url ?? '/', (req.method ?? '').toLowerCase()) } });
     let justification: string | undefined;
     try {
       // From here on the request is what it would be without the prefix: parsed, forwarded and audited so.
@@ -92,11 +96,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       req.url = taken.path;
       justification = taken.justification;
     } catch (err) {
-      if (err instanceof JustificationPathError) return invalid(err.message);
+      if (err instanceof JustificationPathError) return invalidRequest(req, { auditId, received, sourceIp }, err.message);
       throw err;
     }
     const info = requestInfoOf(req);
-    if (info instanceof Error) return invalid(info.message);
+    if (info instanceof Error) return invalidRequest(req, { auditId, received, sourceIp }, info.message);
     return justification === undefined ? { auditId, received, sourceIp, info } : { auditId, received, sourceIp, info, justification };
   };
 

@@ -22,6 +22,22 @@ describe('verified-token cache', () => {
     assert.equal(cache.size, 2);
   });
 
+  it('keeps the recency order when the most recent entry is hit again and again', () => {
+    let now = 0;
+    const cache = new VerifiedTokenCache(2, () => now);
+    cache.set('a', principal('a', 1000));
+    cache.set('b', principal('b', 1000));
+    for (let i = 0; i < 3; i++) assert.ok(cache.get('b'));
+    assert.ok(cache.get('a'));
+    assert.ok(cache.get('a'));
+    cache.set('c', principal('c', 1000));
+    assert.equal(cache.get('b'), undefined, 'b became the least recently used once a was hit');
+    assert.ok(cache.get('a') && cache.get('c'));
+    now = 1000;
+    assert.equal(cache.get('c'), undefined, 'the most recent entry expires too');
+    assert.equal(cache.size, 1);
+  });
+
   it('never serves an entry past its token expiry', () => {
     let now = 0;
     const cache = new VerifiedTokenCache(10, () => now);

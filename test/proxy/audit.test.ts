@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANONYMOUS, auditLine, microTime, tokenUser, type AuditEvent, type AuditRecord } from '../../src/proxy/audit.js';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ANONYMOUS, auditLine, createAuditSink, microTime, tokenUser, type AuditEvent, type AuditRecord } from '../../src/proxy/audit.js';
 import type { Principal } from '../../src/identity/principal.js';
 import { nonResourceInfo, parseRequestInfo } from '../../src/proxy/request-info.js';
 
@@ -111,5 +116,58 @@ test('timestamps match toISOString with microseconds, across second boundaries a
   for (const ms of instants) {
     const date = new Date(ms);
     assert.equal(microTime(date), `${date.toISOString().slice(0, -1)}000Z`, String(ms));
+  }
+});
+
+function sinkRecord(n: number): AuditRecord {
+  return { auditId: `id-${n}`, received, requestUri: '/version', info: nonResourceInfo('/version', 'get'), sourceIp: '192.0.2.1', decision: 'allow', reason: 'ok', code: 200 };
+}
+
+function auditIds(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as AuditEvent).auditID);
+}
+
+test('the audit sink batches lines: written once the oldest has waited maxDelayMs, or at once past maxBatchChars', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-audit-'));
+  const file = join(dir, 'logs', 'audit.log');
+  try {
+    const lineChars = auditLine(sinkRecord(0), completed).length;
+    const sink = createAuditSink(file, { maxDelayMs: 100, maxBatchChars: lineChars * 3 });
+    assert.equal(statSync(file).mode & 0o777, 0o600, 'created private, with its directory');
+    sink.write(sinkRecord(1));
+    sink.write(sinkRecord(2));
+    assert.deepEqual(auditIds(file), [], 'held while under both bounds');
+    for (let i = 0; i < 100 && auditIds(file).length === 0; i++) await sleep(20);
+    assert.deepEqual(auditIds(file), ['id-1', 'id-2'], 'written after the delay, in order');
+    for (let n = 3; n <= 5; n++) sink.write(sinkRecord(n));
+    assert.deepEqual(auditIds(file), ['id-1', 'id-2', 'id-3', 'id-4', 'id-5'], 'a full batch is written at once');
+    sink.write(sinkRecord(6));
+    await sink.close();
+    assert.deepEqual(auditIds(file), ['id-1', 'id-2', 'id-3', 'id-4', 'id-5', 'id-6'], 'close writes what waits');
+    assert.throws(() => sink.write(sinkRecord(7)), /closed/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the audit sink writes what waits when the process exits without closing it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-audit-'));
+  const file = join(dir, 'audit.log');
+  try {
+    const script = `import { createAuditSink } from ${JSON.stringify(new URL('../../src/proxy/audit.ts', import.meta.url).href)};
+      const sink = createAuditSink(${JSON.stringify(file)}, { maxDelayMs: 60000, maxBatchChars: 1 << 20 });
+      sink.write({ ...${JSON.stringify(sinkRecord(1))}, received: new Date() });
+      process.exit(0);`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(auditIds(file), ['id-1']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

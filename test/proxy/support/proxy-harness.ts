@@ -50,8 +50,11 @@ export interface Harness {
   kubectl(token: string, args: string[], options?: { input?: string; timeoutMs?: number; server?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Starts kubectl without waiting for it (follow, watch); the caller kills it. */
   spawnKubectl(token: string, args: string[]): ChildProcessWithoutNullStreams;
-  /** The audit lines written so far, waiting (briefly) until there are at least `atLeast`. */
-  auditEvents(atLeast?: number): Promise<Array<Record<string, unknown>>>;
+  /**
+   * The audit lines written so far, once `ready` holds for them (default: there is one), waiting up to 2 s for it:
+   * the proxy writes its audit lines in batches, up to 50 ms apart.
+   */
+  auditEvents(ready?: (events: Array<Record<string, unknown>>) => boolean): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
 
@@ -192,7 +195,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     kubeconfig,
     kubectl,
     spawnKubectl: (token, args) => spawn(KUBECTL, kubectlArgs(kubeconfig(token), args), { env: kubectlEnv }),
-    async auditEvents(atLeast = 1) {
+    async auditEvents(ready = (events) => events.length > 0) {
       const read = () => {
         try {
           return readFileSync(auditLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -200,7 +203,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           return [];
         }
       };
-      for (let i = 0; i < 100 && read().length < atLeast; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && !ready(read()); i++) await new Promise((r) => setTimeout(r, 20));
       return read();
     },
     async close() {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AggregatorRegistry, Histogram, Registry } from 'prom-client';
-import { FastHistogram } from '../../src/admission/fast-histogram.js';
+import { FastHistogram } from '../../src/server/fast-histogram.js';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const OPTIONS = { name: 'gatehouse_test_seconds', help: 'Time "taken"\\n by a test.', labelNames: ['policy', 'webhook'] as const, buckets: BUCKETS };

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Registry } from 'prom-client';
+import { createProxyMetrics } from '../../src/proxy/proxy-metrics.js';
+
+test('request counts by verb and code, upstream latency by verb, open streams: as Prometheus exposition', async () => {
+  const registry = new Registry();
+  const metrics = createProxyMetrics(registry);
+  for (let i = 0; i < 3; i++) metrics.requestDone('list', 200);
+  metrics.requestDone('get', 404);
+  metrics.requestDone('get', 0);
+  metrics.requestDone('escalate', 403);
+  metrics.upstreamLatency('list', 0.002);
+  metrics.upstreamLatency('list', 0.7);
+  metrics.upstreamLatency('escalate', 120);
+  const closeA = metrics.streamOpened();
+  const closeB = metrics.streamOpened();
+  closeA();
+  closeA();
+  let text = await registry.metrics();
+  assert.match(text, /^gatehouse_proxy_requests_total\{verb="list",code="200"\} 3$/m);
+  assert.match(text, /^gatehouse_proxy_requests_total\{verb="get",code="404"\} 1$/m);
+  assert.match(text, /^gatehouse_proxy_requests_total\{verb="get",code="0"\} 1$/m);
+  assert.match(text, /^gatehouse_proxy_requests_total\{verb="other",code="403"\} 1$/m, 'verbs outside the known set share one label');
+  assert.match(text, /^gatehouse_proxy_upstream_duration_seconds_bucket\{le="0\.0025",verb="list"\} 1$/m);
+  assert.match(text, /^gatehouse_proxy_upstream_duration_seconds_bucket\{le="1",verb="list"\} 2$/m);
+  assert.match(text, /^gatehouse_proxy_upstream_duration_seconds_bucket\{le="\+Inf",verb="other"\} 1$/m);
+  assert.match(text, /^gatehouse_proxy_upstream_duration_seconds_count\{verb="list"\} 2$/m);
+  assert.match(text, /^gatehouse_proxy_open_streams 1$/m, 'closing a stream twice counts once');
+  closeB();
+  metrics.requestDone('list', 200);
+  text = await registry.metrics();
+  assert.match(text, /^gatehouse_proxy_requests_total\{verb="list",code="200"\} 4$/m, 'a scrape reports the running total, not what came since the last one');
+  assert.match(text, /^gatehouse_proxy_open_streams 0$/m);
+});
