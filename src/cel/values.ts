@@ -106,6 +106,14 @@ function convertObject(value: object, depth: number): object {
  */
 const MAP_PROTOTYPE: object = Object.freeze(Object.create(null));
 
+/**
+ * Whether plain objects inherit a property of this name (`constructor`, `toString`…): an entry of that name must be
+ * checked to be an object's own.
+ */
+export function inheritedByPlainObjects(key: string): boolean {
+  return key in Object.prototype;
+}
+
 /** A new, empty map as conversion makes them. */
 export function newCelMap(): Record<string, unknown> {
   return Object.create(MAP_PROTOTYPE) as Record<string, unknown>;

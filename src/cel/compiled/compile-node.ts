@@ -20,6 +20,7 @@
 import { Optional } from '@marcbachmann/cel-js';
 import { sizeCost } from '../cost.js';
 import { BoundVariables } from '../lazy.js';
+import { inheritedByPlainObjects } from '../values.js';
 import type { AstNode } from '../instrument.js';
 import { BAIL, isJsonValue, isPlainMap, NONE, type Evaluator, type Run } from './frame.js';
 
@@ -250,7 +251,7 @@ ${fallback}`);
    * `constructor`) is an own entry wherever it is found.
    */
   #entry(map: string, key: string, k: string): string {
-    return key in Object.prototype ? `(hasOwn(${map}, ${k}) ? ${map}[${k}] : undefined)` : `${map}[${k}]`;
+    return inheritedByPlainObjects(key) ? `(hasOwn(${map}, ${k}) ? ${map}[${k}] : undefined)` : `${map}[${k}]`;
   }
 
   /**

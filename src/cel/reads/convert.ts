@@ -5,7 +5,7 @@
 // The walk is generated as JavaScript from the tree — one function per path, reading each entry by a key fixed at
 // that point — and generated again when the tree grows. (A generic walk reads entries by keys that vary at every
 // step, which V8 cannot make fast.) Keys are passed in as constants, never written into the source.
-import { CelValueError, convert, isJsonContainer, MAX_VALUE_DEPTH, newCelMap } from '../values.js';
+import { CelValueError, convert, inheritedByPlainObjects, isJsonContainer, MAX_VALUE_DEPTH, newCelMap } from '../values.js';
 import type { ReadTree } from './read-tree.js';
 
 type Converter = (value: unknown) => unknown;
@@ -104,12 +104,12 @@ return changes === undefined ? value : copyWith(value, changes);
    * place: selecting it fails and has() is false, as if it were dropped; reading the map whole converts it.)
    */
   #namedEntries(tree: ReadTree): string {
-    return tree.childList
-      .map(({ key, tree: child, inherited }) => {
+    return [...tree.children]
+      .map(([key, child]) => {
         const k = this.#k(key);
         // A key a plain object inherits (`constructor`…) is read only when it is the object's own.
         return `{ const entry = value[${k}];
-if (entry !== undefined${inherited ? ` && hasOwn(value, ${k})` : ''}) { const out = entry === null ? DROPPED : ${this.#converter(child)}(entry, depth + 1); if (out !== entry) (changes ??= []).push(${k}, out); } }`;
+if (entry !== undefined${inheritedByPlainObjects(key) ? ` && hasOwn(value, ${k})` : ''}) { const out = entry === null ? DROPPED : ${this.#converter(child)}(entry, depth + 1); if (out !== entry) (changes ??= []).push(${k}, out); } }`;
       })
       .join('\n');
   }
@@ -117,7 +117,7 @@ if (entry !== undefined${inherited ? ` && hasOwn(value, ${k})` : ''}) { const ou
   /** Every entry (the map is iterated or indexed); one also read by name is converted for both. */
   #everyEntry(tree: ReadTree, element: string): string {
     const byName = `m${this.#declarations.length}`;
-    const pairs = tree.childList.map(({ key, tree: child }) => `[${this.#k(key)}, ${this.#converter(child)}]`);
+    const pairs = [...tree.children].map(([key, child]) => `[${this.#k(key)}, ${this.#converter(child)}]`);
     this.#declarations.push(`const ${byName} = new Map([${pairs.join(', ')}]);`);
     return `for (const key in value) {
 if (!hasOwn(value, key)) continue;

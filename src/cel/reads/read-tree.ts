@@ -12,8 +12,6 @@ export class ReadTree {
   whole = false;
   /** Entries read by name. */
   readonly children = new Map<string, ReadTree>();
-  /** The same, as a list, for conversion to walk without an iterator. */
-  readonly childList: { key: string; tree: ReadTree; inherited: boolean }[] = [];
   /** Every element of a list or value of a map (iteration, an index that is not a literal). */
   any: ReadTree | undefined;
 
@@ -26,8 +24,6 @@ export class ReadTree {
     let child = this.children.get(key);
     if (child === undefined) {
       this.children.set(key, (child = new ReadTree(this.reads)));
-      // A key a plain object inherits (`constructor`, `toString`…) must be checked to be the object's own.
-      this.childList.push({ key, tree: child, inherited: key in Object.prototype });
       this.reads.grew();
     }
     return child;

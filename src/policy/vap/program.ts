@@ -10,7 +10,9 @@ import type { FailurePolicy, NamedExpression, ProgramSpec, ValidationSpec } from
 export const POLICY_COST_BUDGET = 10_000_000;
 
 /** What every expression may reference besides `variables` (CelActivation holds their values). */
-const ACTIVATION_VARIABLES: Record<Exclude<keyof PolicyContext, 'variables' | 'start' | 'finish'>, string> = {
+type ActivationName = 'object' | 'oldObject' | 'request' | 'params' | 'namespaceObject';
+
+const ACTIVATION_VARIABLES: Record<ActivationName, string> = {
   object: 'dyn',
   oldObject: 'dyn',
   request: 'dyn',
@@ -223,7 +225,7 @@ function failedOutcome(validation: CompiledValidation, message: string): Validat
 }
 
 /** What expressions are evaluated with: the activation's values, read (and converted) only when used, and `variables`. */
-class PolicyContext {
+class PolicyContext implements Record<ActivationName, unknown> {
   variables: object | undefined;
   #activation: CelActivation | undefined;
 
