@@ -6,7 +6,7 @@ import { CelCompileError, CelCostLimitError, CelEvaluationError, positionOf } fr
 import { serialize } from '@marcbachmann/cel-js/serialize';
 import { ReadAnalysis } from './reads/analysis.js';
 import type { ObjectReads } from './reads/read-tree.js';
-import { CostExceeded, enterMeter, instrumentCost, leaveMeter, renameCalls, usesAny, variablesOf } from './instrument.js';
+import { CostExceeded, enterMeter, instrumentCost, leaveMeter, renameCalls, selectsField, usesAny, variablesOf } from './instrument.js';
 import { attachCompiled, INTERPRET, type DirectRun, type EvaluatorRef } from './compiled/attach.js';
 import { applyLibrary, namesOf, type CelLibrary } from './library.js';
 import { passNonOptionalReceivers } from './optional-receivers.js';
@@ -84,6 +84,8 @@ export interface CelProgram {
    * Throws CelEvaluationError (CelCostLimitError when over budget).
    */
   evaluate(activation?: Record<string, unknown>, options?: CelEvaluateOptions): unknown;
+  /** Whether the expression selects `operand.field` or `operand.?field` anywhere (instrument.ts, selectsField). */
+  selectsField(operand: string, field: string): boolean;
 }
 
 let kubernetesBase: Environment | undefined;
@@ -203,6 +205,10 @@ class Program implements CelProgram {
 
   get compiled(): boolean {
     return this.direct !== undefined;
+  }
+
+  selectsField(operand: string, field: string): boolean {
+    return selectsField((this.parsed as unknown as { ast: unknown }).ast, operand, field);
   }
 
   evaluate(activation: Record<string, unknown> = NO_ACTIVATION, options: CelEvaluateOptions = NO_OPTIONS): unknown {

@@ -120,6 +120,20 @@ export function usesAny(root: unknown, names: ReadonlySet<string>): boolean {
   return found;
 }
 
+/**
+ * Whether an expression selects `operand.field` or `operand.?field` anywhere (not `operand["field"]`): the test the
+ * API server's AuthenticationConfiguration validation applies to the AST for `claims.email`.
+ */
+export function selectsField(root: unknown, operand: string, field: string): boolean {
+  let found = false;
+  walk(root, (node) => {
+    if (node.op !== '.' && node.op !== '.?') return;
+    const [left, key] = node.args as [AstNode, unknown];
+    if (key === field && left.op === 'id' && left.args === operand) found = true;
+  });
+  return found;
+}
+
 function innerEvaluate(node: AstNode): EvaluateFn {
   const meta = node.meta;
   if (meta.alternate) {

@@ -17,7 +17,7 @@ import {
   type PrefixedClaimOrExpression,
   type UserValidationRule,
 } from './authentication-config.js';
-import { compileClaimsProgram, compileUserProgram, usesClaim, type Compiled } from './cel-programs.js';
+import { compileClaimsProgram, compileUserProgram, type Compiled } from './cel-programs.js';
 
 const MAX_AUTHENTICATORS = 64;
 const MAX_RULES = 64;
@@ -285,12 +285,16 @@ function readUserValidationRules(field: Field | undefined): UserValidationRule[]
   return rules ?? [];
 }
 
-/** As the API server: a username taken from claims.email by expression must also look at claims.email_verified. */
+/**
+ * As the API server: a username expression that selects claims.email must come with an expression that selects
+ * claims.email_verified. Both are read from the AST, as the API server does, so a comment or a string naming the
+ * claim does not count, and neither does `claims["email"]`.
+ */
 function checkEmailVerified(config: JwtAuthenticatorConfig, path: string, issues: Issues): void {
   const { username, extra } = config.claimMappings;
-  if (!username.expression || !usesClaim(username.expression, 'email')) return;
+  if (!username.expression?.selectsClaim('email')) return;
   const programs = [username.expression, ...extra.map((e) => e.valueExpression), ...config.claimValidationRules.map((r) => ('expression' in r ? r.expression : undefined))];
-  if (programs.some((p) => p !== undefined && usesClaim(p, 'email_verified'))) return;
+  if (programs.some((p) => p?.selectsClaim('email_verified'))) return;
   issues.add(
     `${path}.claimMappings.username.expression`,
     invalid(

@@ -8,6 +8,8 @@ import { NOT_SELECTED, compileClaimSelection } from './claim-selection.js';
 export interface CompiledClaimsProgram {
   readonly source: string;
   evaluate(claims: Readonly<Record<string, unknown>>): unknown;
+  /** Whether the expression selects `claims.<name>` or `claims.?<name>`, as the API server's validation asks. */
+  selectsClaim(name: string): boolean;
 }
 
 export interface CompiledUserProgram {
@@ -23,6 +25,7 @@ let userEnvironment: CelEnvironment | undefined;
 function wrap(program: CelProgram, variable: string) {
   return {
     source: program.expression,
+    selectsClaim: (name: string) => program.selectsField('claims', name),
     evaluate(value: unknown): unknown {
       const result = program.evaluate({ [variable]: value });
       // The authentication libraries are synchronous; a pending value here would be a programming error.
@@ -51,6 +54,7 @@ export function compileClaimsProgram(expression: string): Compiled<CompiledClaim
   return {
     program: {
       source: expression,
+      selectsClaim: cel.selectsClaim,
       evaluate(claims) {
         const value = selection(claims);
         return value === NOT_SELECTED ? cel.evaluate(claims) : value;
@@ -62,13 +66,4 @@ export function compileClaimsProgram(expression: string): Compiled<CompiledClaim
 export function compileUserProgram(expression: string): Compiled<CompiledUserProgram> {
   userEnvironment ??= new CelEnvironment({ variables: { user: 'map<string, dyn>' } });
   return compile(userEnvironment, expression, 'user');
-}
-
-/**
- * Whether an expression reads `claims.<name>` (also `claims.?name`, `claims["name"]`, `claims[?"name"]`). The API
- * server walks the AST for this; the source text answers the same for every spelling above.
- */
-export function usesClaim(program: { readonly source: string }, name: string): boolean {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`\\bclaims\\s*(\\.\\??\\s*${escaped}(?![A-Za-z0-9_])|\\[\\??\\s*(["'])${escaped}\\2\\s*\\])`).test(program.source);
 }

@@ -52,7 +52,12 @@ function username(mapping: PrefixedClaimOrExpression, claims: Record<string, unk
 
 function groups(mapping: PrefixedClaimOrExpression, claims: Record<string, unknown>): string[] {
   if (mapping.claim !== undefined) {
-    if (!(mapping.claim in claims)) return [];
+    if (!(mapping.claim in claims)) {
+      // The API server would fetch a distributed claim from the URL the token names. Gatehouse does not fetch what
+      // a token points at; it refuses rather than impersonate the user without the groups the IdP meant.
+      if (isDistributed(claims, mapping.claim)) throw new MappingError(`claimMappings.groups: claim "${mapping.claim}" is a distributed claim (_claim_names), which Gatehouse does not fetch`);
+      return [];
+    }
     const value = claims[mapping.claim];
     // A single string is accepted as one group, as the API server does.
     const list = typeof value === 'string' ? [value] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
@@ -60,6 +65,11 @@ function groups(mapping: PrefixedClaimOrExpression, claims: Record<string, unkno
     return list.map((g) => withPrefix(mapping.prefix, g));
   }
   return mapping.expression ? stringList(evaluate(mapping.expression, claims, 'claimMappings.groups.expression'), 'claimMappings.groups.expression') : [];
+}
+
+function isDistributed(claims: Record<string, unknown>, claim: string): boolean {
+  const names = claims['_claim_names'];
+  return typeof names === 'object' && names !== null && Object.hasOwn(names, claim);
 }
 
 function uid(mappings: ClaimMappings, claims: Record<string, unknown>): string {

@@ -98,6 +98,18 @@ describe('AuthenticationConfiguration validation (the API server rules)', () => 
     assertProblem(problems(jwt({ claimMappings: { username: { expression: 'claims.email' } } })), /jwt\[0\]\.claimMappings\.username\.expression: .*claims\.email_verified must be used/);
     assert.deepEqual(problems(jwt({ claimMappings: { username: { expression: "claims.email_verified ? claims.email : ''" } } })), []);
     assert.deepEqual(problems(jwt({ claimMappings: { username: { expression: 'claims.email' } }, claimValidationRules: [{ expression: 'claims.email_verified == true' }] })), []);
+    assert.deepEqual(problems(jwt({ claimMappings: { username: { expression: 'claims.?email.orValue("")' }, extra: [{ key: 'example.com/verified', valueExpression: 'has(claims.email_verified) ? "yes" : "no"' }] } })), []);
+  });
+
+  it('reads email and email_verified from the AST, as the API server does, not from the text', () => {
+    const username = (expression: string) => problems(jwt({ claimMappings: { username: { expression } } }));
+    // A comment or a string naming the claim does not satisfy the rule.
+    assertProblem(username('claims.email // claims.email_verified'), /claims\.email_verified must be used/);
+    assertProblem(username('claims.email + "claims.email_verified"'), /claims\.email_verified must be used/);
+    assertProblem(username('claims.?email.orValue("x")'), /claims\.email_verified must be used/);
+    // An index is not a selection, for either claim (the API server's test looks for selections only).
+    assert.deepEqual(username('claims["email"]'), []);
+    assertProblem(username('claims.email_verified_at != "" ? claims.email : ""'), /claims\.email_verified must be used/);
   });
 
   it('checks extra keys: domain-prefixed, lowercase, not Kubernetes-reserved, unique, with an expression', () => {

@@ -39,6 +39,16 @@ describe('claim mapping (the API server semantics plus Gatehouse refusals)', () 
     assert.ok(mapClaims(config, { email: 'a@b.c' }).ok);
   });
 
+  it('refuses a groups claim the token distributes to another endpoint, rather than fetch it or drop the groups', () => {
+    const config = authenticator({ claimMappings: { username: { claim: 'sub', prefix: '' }, groups: { claim: 'groups', prefix: '' } } });
+    const distributed = { sub: 'u', _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint: 'https://graph.example.com/groups', access_token: 'at' } } };
+    assert.match(refusal(mapClaims(config, distributed)), /claim "groups" is a distributed claim \(_claim_names\), which Gatehouse does not fetch/);
+    // Present in the token itself, the claim wins, as at the API server; other distributed claims do not matter.
+    assert.deepEqual((mapClaims(config, { ...distributed, groups: ['dev'] }) as { user: { groups: string[] } }).user.groups, ['dev']);
+    const other = mapClaims(config, { sub: 'u', _claim_names: { roles: 'src1' } });
+    assert.ok(other.ok && !other.user.groups?.length);
+  });
+
   it('refuses missing or mistyped claims and expressions with the wrong result type', () => {
     assert.match(refusal(mapClaims(authenticator({ claimMappings: { username: { claim: 'name', prefix: '' } } }), { sub: 'x' })), /claim "name" not present/);
     assert.match(refusal(mapClaims(authenticator({ claimMappings: { username: { claim: 'sub', prefix: '' } } }), { sub: 5 })), /not a string/);

@@ -309,5 +309,6 @@ function unavailableProgram(expression: string, why: string): CelProgram {
     evaluate() {
       throw new Error(why);
     },
+    selectsField: () => false,
   };
 }
