@@ -15,6 +15,7 @@ interface TokenFlags {
   gitlabTokenVariable?: string;
   issuer?: string;
   clientId?: string;
+  clientSecretFile?: string;
   scope?: string[];
   caFile?: string;
   listenPort?: number;
@@ -39,6 +40,7 @@ export function addTokenOptions(command: Command): Command {
     .option('--gitlab-token-variable <name>', `GitLab CI variable holding the job's ID token (default ${DEFAULT_GITLAB_TOKEN_VARIABLE})`)
     .option('--issuer <url>', 'OpenID Connect issuer for a browser sign-in')
     .option('--client-id <id>', 'OAuth client id registered at the issuer (a public client with PKCE)')
+    .option('--client-secret-file <file>', 'file holding the client secret, for IdPs that give desktop clients one (the kubeconfig names the file, never the secret)')
     .option('--scope <scope>', `scope to request, repeatable (default ${DEFAULT_SCOPES.join(' ')})`, (v: string, all: string[] = []) => [...all, v])
     .option('--ca-file <file>', "PEM CA for the issuer's or runner endpoint's certificate (default: system roots)")
     .option('--listen-port <port>', 'loopback port for the sign-in redirect (default: any free port)', integer('--listen-port', 0, 65535))
@@ -54,6 +56,7 @@ export function tokenOptionsFrom(flags: TokenFlags): TokenSourceOptions {
     ...(flags.gitlabTokenVariable !== undefined ? { gitlabTokenVariable: flags.gitlabTokenVariable } : {}),
     ...(flags.issuer !== undefined ? { issuer: flags.issuer } : {}),
     ...(flags.clientId !== undefined ? { clientId: flags.clientId } : {}),
+    ...(flags.clientSecretFile !== undefined ? { clientSecretFile: flags.clientSecretFile } : {}),
     ...(flags.scope !== undefined ? { scopes: flags.scope } : {}),
     ...(flags.caFile !== undefined ? { caFile: flags.caFile } : {}),
     ...(flags.listenPort !== undefined ? { listenPort: flags.listenPort } : {}),

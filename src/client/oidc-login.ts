@@ -1,9 +1,11 @@
 // People: OpenID Connect authorization code flow with PKCE (RFC 7636) and a loopback redirect (RFC 8252). The
 // ID token is cached per issuer + client + audience and renewed with the refresh token when the IdP issued one;
-// the browser opens only when neither works.
+// the browser opens only when neither works. Clients are public (PKCE alone) unless a client secret is given, for
+// IdPs that register desktop clients with one (Google, some Keycloak and Entra ID set-ups): RFC 8252 notes such a
+// secret identifies the application rather than proving anything, and PKCE stays on either way.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { fetchJson } from '../identity/https-json.js';
+import { FetchError, fetchJson, type HttpsJsonOptions } from '../identity/https-json.js';
 import { CredentialError, tokenExpiry } from './exec-credential.js';
 import type { CachedTokens, TokenCacheFile } from './token-cache.js';
 
@@ -16,6 +18,8 @@ const MAX_CALLBACK_URL = 8 * 1024;
 export interface OidcLoginOptions {
   issuer: string;
   clientId: string;
+  /** Sent to the token endpoint: HTTP Basic (client_secret_basic), or in the form (client_secret_post). */
+  clientSecret?: string;
   scopes?: readonly string[];
   /** Sent as `audience` on the authorization request, for IdPs that issue tokens for a named API. */
   audience?: string;
@@ -30,9 +34,13 @@ export interface OidcLoginOptions {
   now?: () => number;
 }
 
+type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
+
 interface ProviderEndpoints {
   authorization: string;
   token: string;
+  /** The client secret methods the IdP supports, most preferred first (OpenID Connect Discovery's default: Basic). */
+  secretMethods: ClientAuthentication[];
 }
 
 interface TokenResponse {
@@ -48,7 +56,37 @@ async function discover(issuer: string, ca: string | undefined): Promise<Provide
   if (typeof authorization !== 'string' || !authorization.startsWith('https://') || typeof token !== 'string' || !token.startsWith('https://')) {
     throw new CredentialError(`the discovery document of ${issuer} lacks HTTPS authorization and token endpoints`);
   }
-  return { authorization, token };
+  const listed = doc['token_endpoint_auth_methods_supported'];
+  const methods = Array.isArray(listed) ? listed : ['client_secret_basic'];
+  const secretMethods = (['client_secret_basic', 'client_secret_post'] as const).filter((m) => methods.includes(m));
+  return { authorization, token, secretMethods };
+}
+
+/**
+ * A token endpoint request, with the client secret when there is one. A client registered for the form method is
+ * refused the Basic one with 400 or 401 (invalid_client) before its grant is looked at, so the form is tried next,
+ * as OAuth client libraries do.
+ */
+async function tokenRequest(options: OidcLoginOptions, endpoints: ProviderEndpoints, form: Record<string, string>): Promise<TokenResponse> {
+  const { clientId, clientSecret } = options;
+  const post = (extra: Partial<HttpsJsonOptions>) => fetchJson(endpoints.token, { method: 'POST', form, ...(options.ca ? { ca: options.ca } : {}), ...extra }) as Promise<TokenResponse>;
+  if (clientSecret === undefined) return post({ form: { ...form, client_id: clientId } });
+  let refused: unknown = new CredentialError(`${options.issuer} supports neither client_secret_basic nor client_secret_post for a client secret`);
+  for (const method of endpoints.secretMethods) {
+    try {
+      if (method === 'client_secret_post') return await post({ form: { ...form, client_id: clientId, client_secret: clientSecret } });
+      // RFC 6749 §2.3.1: both parts form-encoded before they are joined.
+      return await post({ headers: { authorization: `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}` } });
+    } catch (err) {
+      if (!(err instanceof FetchError && (err.status === 400 || err.status === 401))) throw err;
+      refused = err;
+    }
+  }
+  throw refused;
+}
+
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
 const random = () => randomBytes(32).toString('base64url');
@@ -127,11 +165,7 @@ async function signIn(options: OidcLoginOptions, endpoints: ProviderEndpoints): 
     const codePromise = awaitCallback(server, state, options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS);
     await options.presentUrl(authorize.toString());
     const code = await codePromise;
-    const response = (await fetchJson(endpoints.token, {
-      method: 'POST',
-      form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: options.clientId, code_verifier: verifier },
-      ...(options.ca ? { ca: options.ca } : {}),
-    })) as TokenResponse;
+    const response = await tokenRequest(options, endpoints, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier });
     checkIdToken(response.id_token, options, nonce);
     return response;
   } finally {
@@ -142,11 +176,7 @@ async function signIn(options: OidcLoginOptions, endpoints: ProviderEndpoints): 
 
 async function refresh(options: OidcLoginOptions, endpoints: ProviderEndpoints, refreshToken: string): Promise<TokenResponse | undefined> {
   try {
-    const response = (await fetchJson(endpoints.token, {
-      method: 'POST',
-      form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: options.clientId },
-      ...(options.ca ? { ca: options.ca } : {}),
-    })) as TokenResponse;
+    const response = await tokenRequest(options, endpoints, { grant_type: 'refresh_token', refresh_token: refreshToken });
     checkIdToken(response.id_token, options);
     return response;
   } catch {

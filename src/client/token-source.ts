@@ -16,6 +16,8 @@ export interface TokenSourceOptions {
   gitlabTokenVariable?: string;
   issuer?: string;
   clientId?: string;
+  /** File holding the OAuth client secret, for IdPs that give desktop clients one; read each time it is needed. */
+  clientSecretFile?: string;
   scopes?: string[];
   /** PEM file of the CA that signs the IdP's or the runner endpoint's certificate (instead of the system roots). */
   caFile?: string;
@@ -50,6 +52,7 @@ export async function obtainToken(
       const key = { issuer: options.issuer, clientId: options.clientId, ...(options.audience ? { audience: options.audience } : {}) };
       return obtainOidcToken({
         ...key,
+        ...(options.clientSecretFile !== undefined ? { clientSecret: readClientSecret(options.clientSecretFile) } : {}),
         ...(options.scopes ? { scopes: options.scopes } : {}),
         ...(ca ? { ca } : {}),
         ...(options.listenPort !== undefined ? { listenPort: options.listenPort } : {}),
@@ -59,6 +62,18 @@ export async function obtainToken(
       });
     }
   }
+}
+
+function readClientSecret(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CredentialError(`--client-secret-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const secret = text.replace(/\r?\n$/, '');
+  if (secret === '' || /[\r\n]/.test(secret)) throw new CredentialError(`--client-secret-file ${file}: expected the secret on one line`);
+  return secret;
 }
 
 /** The `gatehouse token` arguments that reproduce these options (for a kubeconfig's exec plugin). */
@@ -71,6 +86,7 @@ export function tokenArguments(options: TokenSourceOptions): string[] {
   add('--gitlab-token-variable', options.gitlabTokenVariable);
   add('--issuer', options.issuer);
   add('--client-id', options.clientId);
+  add('--client-secret-file', options.clientSecretFile);
   for (const scope of options.scopes ?? []) add('--scope', scope);
   add('--ca-file', options.caFile);
   add('--listen-port', options.listenPort);

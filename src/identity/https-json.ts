@@ -19,6 +19,14 @@ export interface HttpsJsonOptions {
 
 export class FetchError extends Error {
   override name = 'FetchError';
+
+  constructor(
+    message: string,
+    /** The HTTP status of an answer other than 200, when there was one. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 export function fetchJson(url: string, options: HttpsJsonOptions = {}): Promise<unknown> {
@@ -37,7 +45,7 @@ export function fetchJson(url: string, options: HttpsJsonOptions = {}): Promise<
     const req = request(target, { method, headers, ...(ca ? { ca } : {}) }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        reject(new FetchError(`${method} ${url}: HTTP ${res.statusCode}`));
+        reject(new FetchError(`${method} ${url}: HTTP ${res.statusCode}`, res.statusCode));
         return;
       }
       const chunks: Buffer[] = [];

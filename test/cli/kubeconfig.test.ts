@@ -71,6 +71,9 @@ describe('gatehouse kubeconfig', () => {
     const exec = (parse(run.stdout) as Record<string, any>).users[0].user.exec;
     assert.deepEqual(exec.args, ['token', '--provider', 'oidc', '--issuer', 'https://idp.example.com', '--client-id', 'gatehouse']);
     assert.equal(exec.interactiveMode, 'IfAvailable');
+    const withSecret = await runGatehouse(['kubeconfig', '--server', serverUrl, '--provider', 'oidc', '--issuer', 'https://idp.example.com', '--client-id', 'gatehouse', '--client-secret-file', '/etc/gatehouse/client-secret'], {});
+    assert.equal(withSecret.code, 0, withSecret.stderr);
+    assert.deepEqual((parse(withSecret.stdout) as Record<string, any>).users[0].user.exec.args.slice(-2), ['--client-secret-file', '/etc/gatehouse/client-secret']);
   });
 
   it('carries a justification in the server path, in a context of its own, and refuses a malformed ticket', async () => {

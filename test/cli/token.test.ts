@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -78,6 +78,13 @@ describe('gatehouse token', () => {
     const missingVariable = await gatehouse(['token', '--provider', 'gitlab-ci'], {});
     assert.equal(missingVariable.code, 2);
     assert.match(missingVariable.stderr, /GATEHOUSE_ID_TOKEN is not set/);
-    assert.equal(noAudience.stdout + nowhere.stdout + missingVariable.stdout, '');
+    const secretArgs = ['token', '--provider', 'oidc', '--issuer', provider.url, '--client-id', provider.clientId, '--ca-file', provider.caFile, '--cache-dir', join(dir, 'secret')];
+    const noSecretFile = await gatehouse([...secretArgs, '--client-secret-file', join(dir, 'absent')], {});
+    assert.equal(noSecretFile.code, 2);
+    assert.equal(noSecretFile.stderr, `gatehouse: --client-secret-file ${join(dir, 'absent')}: ENOENT\n`);
+    writeFileSync(join(dir, 'two-lines'), 'a\nb\n');
+    const twoLines = await gatehouse([...secretArgs, '--client-secret-file', join(dir, 'two-lines')], {});
+    assert.equal(twoLines.stderr, `gatehouse: --client-secret-file ${join(dir, 'two-lines')}: expected the secret on one line\n`);
+    assert.equal(noAudience.stdout + nowhere.stdout + missingVariable.stdout + noSecretFile.stdout + twoLines.stdout, '');
   });
 });

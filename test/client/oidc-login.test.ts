@@ -115,3 +115,41 @@ describe('people sign-in: authorization code + PKCE against oidc-provider', () =
     );
   });
 });
+
+describe('people sign-in with a client secret (IdPs that register desktop clients as confidential)', () => {
+  for (const authentication of ['client_secret_basic', 'client_secret_post'] as const) {
+    it(`signs in and refreshes with ${authentication}, and a wrong secret gets no token`, async () => {
+      // A secret with characters RFC 6749 form-encodes before Basic authentication.
+      const clientSecret = 'secret:with/odd+chars= and %20 space';
+      const provider = await startOidcProvider(account, { clientSecret, authentication });
+      const dir = mkdtempSync(join(tmpdir(), 'gatehouse-login-secret-'));
+      try {
+        const cache = new TokenCacheFile(join(dir, 'tokens'), { issuer: provider.url, clientId: provider.clientId });
+        const options = (overrides: Partial<OidcLoginOptions> = {}): OidcLoginOptions => ({
+          issuer: provider.url,
+          clientId: provider.clientId,
+          clientSecret,
+          scopes: ['openid', 'email', 'offline_access'],
+          ca: provider.ca,
+          cache,
+          timeoutMs: 20_000,
+          presentUrl: (url) => void provider.browse(url),
+          ...overrides,
+        });
+        const token = await obtainOidcToken(options());
+        assert.equal(provider.grants['authorization_code'], 1);
+        const renewed = await obtainOidcToken(options({ now: () => tokenExpiry(token).getTime() - 30_000, presentUrl: () => assert.fail('no browser expected') }));
+        assert.equal(provider.grants['refresh_token'], 1);
+        assert.equal(cache.read()?.idToken, renewed);
+
+        const wrong = new TokenCacheFile(join(dir, 'wrong'), { issuer: provider.url, clientId: provider.clientId });
+        await assert.rejects(obtainOidcToken(options({ clientSecret: 'not-the-secret', cache: wrong })), /HTTP 40[01]/);
+        await assert.rejects(obtainOidcToken(options({ clientSecret: undefined as never, cache: wrong })), /HTTP 40[01]/);
+        assert.equal(provider.grants['authorization_code'], 1);
+      } finally {
+        await provider.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});

@@ -51,7 +51,14 @@ function get(url: string, cookies: Map<string, string>, ca: string): Promise<Rep
   });
 }
 
-export async function startOidcProvider(account: TestAccount, options: { clientId?: string } = {}): Promise<TestOidcProvider> {
+export interface TestClientOptions {
+  clientId?: string;
+  /** Registers a confidential client with this secret, authenticating with `authentication` (default Basic). */
+  clientSecret?: string;
+  authentication?: 'client_secret_basic' | 'client_secret_post';
+}
+
+export async function startOidcProvider(account: TestAccount, options: TestClientOptions = {}): Promise<TestOidcProvider> {
   const tls: TestTls = await createTestTls();
   const clientId = options.clientId ?? 'gatehouse';
   const server: Server = createServer({ cert: tls.server.cert, key: tls.server.key });
@@ -65,7 +72,9 @@ export async function startOidcProvider(account: TestAccount, options: { clientI
       {
         client_id: clientId,
         application_type: 'native',
-        token_endpoint_auth_method: 'none',
+        ...(options.clientSecret !== undefined
+          ? { client_secret: options.clientSecret, token_endpoint_auth_method: options.authentication ?? 'client_secret_basic' }
+          : { token_endpoint_auth_method: 'none' }),
         redirect_uris: ['http://127.0.0.1/callback'],
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
