@@ -4,7 +4,9 @@
 //
 // Forwarded requests go through an undici pool (`dispatch`): its HTTP client costs about half as much CPU per request
 // as node:https with a keep-alive Agent (bench/proxy.bench.ts). Upgrades (exec, attach, port-forward) and the
-// proxy's own small API calls use a node:https Agent (`request`), which hands over the raw socket after a 101.
+// proxy's own small API calls use a node:https Agent (`request`), which hands over the raw socket after a 101 and
+// also delivers any other answer: undici's upgrade API fails on a non-101 answer, and the API server's refusal (a
+// 403 Status for an exec the user may not run) must reach kubectl as it was sent.
 //
 // Usage:
 //   const upstream = createUpstream({ url, ca, credential: { type: 'tokenFile', path } }, logger);
