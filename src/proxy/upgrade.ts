@@ -2,15 +2,17 @@
 // `SPDY/3.1+portforward.k8s.io`) and SPDY/3.1. Any other upgrade (h2c, TLS, unknown tokens, several at once) is
 // refused. The client's bytes are held until the upstream answers 101 Switching Protocols; only then are both
 // directions piped. A non-101 answer (e.g. 403 from the API server) is relayed as a normal response.
-// On shutdown a WebSocket session gets a close frame (1001 going away) at a frame boundary; SPDY sessions are
-// ended.
+// On shutdown the proxy stops relaying the upstream's frames at a frame boundary and ends the session with a frame
+// of its own: a WebSocket close (1001 going away), or a SPDY GOAWAY.
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { endSocketWithStatus } from '../server/status.js';
 import type { ForwardOutcome } from './forward.js';
 import type { Upstream } from './upstream.js';
-import { FrameBoundaryGate, serverCloseFrame } from './websocket-frames.js';
+import { FrameBoundaryGate } from './frame-boundary-gate.js';
+import { spdyFraming } from './spdy-frames.js';
+import { websocketFraming } from './websocket-frames.js';
 
 const ALLOWED_UPGRADES = new Map([
   ['websocket', 'websocket'],
@@ -102,12 +104,12 @@ export function forwardUpgrade(req: IncomingMessage, client: Duplex, head: Buffe
       }
       upgraded = true;
       client.write(Buffer.from(`${responseHead(res)}\r\n`, 'latin1'));
-      const websocket = options.protocol === 'websocket';
-      const gate = websocket ? new FrameBoundaryGate() : undefined;
-      const toClient = gate ? upstreamSocket.pipe(gate) : upstreamSocket;
-      if (upstreamHead.length > 0) (gate ?? client).write(upstreamHead);
+      const framing = options.protocol === 'websocket' ? websocketFraming() : spdyFraming();
+      const gate = new FrameBoundaryGate(framing.readHeader);
+      upstreamSocket.pipe(gate);
+      if (upstreamHead.length > 0) gate.write(upstreamHead);
       if (head.length > 0) upstreamSocket.write(head);
-      toClient.pipe(client);
+      gate.pipe(client);
       client.pipe(upstreamSocket);
       client.resume();
       const closeBoth = () => {
@@ -126,15 +128,10 @@ export function forwardUpgrade(req: IncomingMessage, client: Duplex, head: Buffe
       });
       if (options.trackStream) {
         untrack = options.trackStream(() => {
-          if (!gate) {
-            client.end();
-            upstreamSocket.end();
-            return;
-          }
           void gate.stopAtBoundary().then(() => {
             upstreamSocket.unpipe(gate);
             gate.unpipe(client);
-            client.end(serverCloseFrame(1001, 'server shutting down'));
+            client.end(framing.goingAway());
             upstreamSocket.end();
           });
         });

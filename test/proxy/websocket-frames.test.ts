@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameBoundaryGate, serverCloseFrame } from '../../src/proxy/websocket-frames.js';
+import { FrameBoundaryGate } from '../../src/proxy/frame-boundary-gate.js';
+import { serverCloseFrame, websocketFraming } from '../../src/proxy/websocket-frames.js';
 import { checkUpgrade } from '../../src/proxy/upgrade.js';
 
 function frame(payload: Buffer, masked = false): Buffer {
@@ -18,7 +19,7 @@ function frame(payload: Buffer, masked = false): Buffer {
 test('the gate passes bytes through unchanged and stops only between frames', async () => {
   const frames = [frame(Buffer.alloc(10, 1)), frame(Buffer.alloc(300, 2), true), frame(Buffer.alloc(70_000, 3))];
   const all = Buffer.concat(frames);
-  const gate = new FrameBoundaryGate();
+  const gate = new FrameBoundaryGate(websocketFraming().readHeader);
   const out: Buffer[] = [];
   gate.on('data', (c: Buffer) => out.push(c));
   // Feed the first frame and half of the second, then ask to stop: the rest of the second frame must still pass.
@@ -37,6 +38,7 @@ test('the gate passes bytes through unchanged and stops only between frames', as
 
 test('close frame layout', () => {
   assert.deepEqual(serverCloseFrame(1001, 'bye'), Buffer.from([0x88, 5, 0x03, 0xe9, 0x62, 0x79, 0x65]));
+  assert.deepEqual(websocketFraming().goingAway(), serverCloseFrame(1001, 'server shutting down'));
 });
 
 test('upgrade protocols: websocket and SPDY/3.1 only, one at a time, with Connection: Upgrade', () => {

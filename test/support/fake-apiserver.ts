@@ -20,8 +20,8 @@
 //   resize 4, close 255): `echo …` prints its arguments, `cat` echoes stdin until stdin closes; the error channel
 //   carries the final Status.
 // - exec/attach/portforward over a SPDY/3.1 upgrade: answers 101 with the negotiated X-Stream-Protocol-Version,
-//   sends `spdy session open\n`, then echoes every byte (the SPDY framing itself is not spoken: the proxy relays
-//   bytes, it does not read them). Bytes that arrive before the 101 is sent are counted in `bytesBeforeSwitch`.
+//   sends an empty SPDY SETTINGS frame (SPDY_GREETING), then echoes every byte, so a test speaks SPDY frames to
+//   itself through the proxy. Bytes that arrive before the 101 is sent are counted in `bytesBeforeSwitch`.
 // - pods/log: the first line at once, and with `follow=true` a numbered line every 100 ms until the client leaves.
 // - Faults: `setMode('slow', ms)` delays every answer, `stop()`/`start()` takes the port down and brings it back;
 //   `fixedResponse` answers everything with one body (benchmarks). Bodies are JSON or YAML; protobuf gets 415.
@@ -33,6 +33,9 @@ import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createTestTls, type TestTls } from './tls.js';
 import { readBody, sendJson as send } from './http.js';
+
+/** What the fake API server sends first on a SPDY/3.1 session: a SETTINGS control frame with no entries. */
+export const SPDY_GREETING = Buffer.from([0x80, 3, 0, 4, 0, 0, 0, 4, 0, 0, 0, 0]);
 
 export interface FakeUser {
   username: string;
@@ -447,7 +450,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     socket.on('error', () => socket.destroy());
     later(() => {
       socket.off('data', countEarly);
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${chosen}\r\n\r\nspdy session open\n`);
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${chosen}\r\n\r\n`);
+      socket.write(SPDY_GREETING);
       for (const chunk of early) if (chunk.length > 0) socket.write(chunk);
       socket.on('data', (chunk: Buffer) => socket.write(chunk));
       socket.on('end', () => socket.end());
