@@ -292,9 +292,9 @@ function readUserValidationRules(field: Field | undefined): UserValidationRule[]
  */
 function checkEmailVerified(config: JwtAuthenticatorConfig, path: string, issues: Issues): void {
   const { username, extra } = config.claimMappings;
-  if (!username.expression?.selectsClaim('email')) return;
+  if (!username.expression?.selects('email')) return;
   const programs = [username.expression, ...extra.map((e) => e.valueExpression), ...config.claimValidationRules.map((r) => ('expression' in r ? r.expression : undefined))];
-  if (programs.some((p) => p?.selectsClaim('email_verified'))) return;
+  if (programs.some((p) => p?.selects('email_verified'))) return;
   issues.add(
     `${path}.claimMappings.username.expression`,
     invalid(

@@ -8,13 +8,15 @@ import { NOT_SELECTED, compileClaimSelection } from './claim-selection.js';
 export interface CompiledClaimsProgram {
   readonly source: string;
   evaluate(claims: Readonly<Record<string, unknown>>): unknown;
-  /** Whether the expression selects `claims.<name>` or `claims.?<name>`, as the API server's validation asks. */
-  selectsClaim(name: string): boolean;
+  /** Whether the expression selects `claims.<field>` or `claims.?<field>`, as the API server's validation asks. */
+  selects(field: string): boolean;
 }
 
 export interface CompiledUserProgram {
   readonly source: string;
   evaluate(user: { username: string; uid: string; groups: string[]; extra: Record<string, string[]> }): unknown;
+  /** Whether the expression selects `user.<field>` or `user.?<field>`. */
+  selects(field: string): boolean;
 }
 
 export type Compiled<P> = { program: P } | { error: string };
@@ -25,7 +27,7 @@ let userEnvironment: CelEnvironment | undefined;
 function wrap(program: CelProgram, variable: string) {
   return {
     source: program.expression,
-    selectsClaim: (name: string) => program.selectsField('claims', name),
+    selects: (field: string) => program.selectsField(variable, field),
     evaluate(value: unknown): unknown {
       const result = program.evaluate({ [variable]: value });
       // The authentication libraries are synchronous; a pending value here would be a programming error.
@@ -54,7 +56,7 @@ export function compileClaimsProgram(expression: string): Compiled<CompiledClaim
   return {
     program: {
       source: expression,
-      selectsClaim: cel.selectsClaim,
+      selects: cel.selects,
       evaluate(claims) {
         const value = selection(claims);
         return value === NOT_SELECTED ? cel.evaluate(claims) : value;
